@@ -1,0 +1,63 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+
+export const COMPONENT_KINDS = ['PRODUCER', 'PROCESSOR', 'STORAGER'] as const;
+export type ComponentKind = (typeof COMPONENT_KINDS)[number];
+
+/** Progress a step reports while it runs, e.g. rows written of rows to write on one target. */
+export interface StepProgress {
+  done: number;
+  total: number;
+  /** What the numbers count within the step, e.g. a storage target's name. */
+  label?: string;
+}
+
+/**
+ * What a component's `run` receives besides its input. `services` is whatever the app offers
+ * components (storage, calendars, clock); its shape is declared by the app in `ComponentServices`.
+ */
+export interface ComponentContext<Args = unknown> {
+  /** The step's arguments, already validated against the component's schema. */
+  args: Args;
+  /** Lines logged here (or anywhere in this async call tree) are stored with the job. */
+  logger: Logger;
+  /** Aborted when the job is cancelled, times out, or the server shuts down. */
+  signal: AbortSignal;
+  jobId: string;
+  stepName: string;
+  services: ComponentServices;
+  /** Shown with the job (and published, throttled) so clients can draw a progress bar. */
+  reportProgress(progress: StepProgress): void;
+  /** A JSON-serialisable summary kept with the step's result (e.g. per-target write counts). */
+  setResult(result: unknown): void;
+}
+
+/**
+ * Declared by the app (see `src/app/component-services.ts`) through declaration merging, so this
+ * module does not depend on storage or sources.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ComponentServices {}
+
+export interface Component<Args = unknown, Input = unknown, Output = unknown> {
+  /** The name job specs use in `componentClassName`. */
+  readonly name: string;
+  readonly kind: ComponentKind;
+  readonly description: string;
+  readonly argumentsSchema: z.ZodType<Args>;
+  run(input: Input, context: ComponentContext<Args>): Promise<Output> | Output;
+}
+
+/** Declares a component with its argument types inferred from its zod schema. */
+export function defineComponent<Schema extends z.ZodType, Input = unknown, Output = unknown>(component: {
+  name: string;
+  kind: ComponentKind;
+  description: string;
+  argumentsSchema: Schema;
+  run(input: Input, context: ComponentContext<z.output<Schema>>): Promise<Output> | Output;
+}): Component<z.output<Schema>, Input, Output> {
+  return component as Component<z.output<Schema>, Input, Output>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyComponent = Component<any, any, any>;

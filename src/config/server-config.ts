@@ -1,0 +1,101 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { parseConfig, readJsonFile } from './read-json-file.js';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const timeZoneSchema = z
+  .string()
+  .refine((zone) => IANAZone.isValidZone(zone), { message: 'not a known IANA time zone (e.g. "Asia/Shanghai")' });
+
+const logSchema = z.strictObject({
+  /** Level of the server's own log (stdout) and of the lines kept for each job. */
+  level: z.enum(LOG_LEVELS).default('info'),
+  /** Also print job log lines on the server's stdout. */
+  echoJobLines: z.boolean().default(false),
+  /** Write each job's lines to `<jobLogDir>/<job id>/<level>.log`, the original system's layout. */
+  jobLogFiles: z.boolean().default(false),
+  jobLogDir: z.string().min(1).default('../logs'),
+  /** Lines are stored in batches: at most this many lines or this many milliseconds per batch. */
+  batchLines: z.number().int().min(1).max(100_000).default(1000),
+  batchMs: z.number().int().min(1).max(10_000).default(50),
+});
+
+const jobsSchema = z.strictObject({
+  /** Finished jobs (and their log lines) older than this are deleted. */
+  retentionDays: z.number().positive().default(30),
+  /** At most this many finished jobs are kept; the oldest go first. */
+  retentionMaxJobs: z.number().int().min(1).default(10_000),
+  /** Jobs waiting for a free slot; past this a submission is refused with a clear error. */
+  maxQueuedJobs: z.number().int().min(1).default(1000),
+  /** Default timeout of a job, in seconds; null means none. A job spec may set its own. */
+  timeoutSeconds: z.number().positive().nullable().default(null),
+});
+
+export const serverConfigSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65_535).default(4000),
+  maxConcurrentJobs: z.number().int().min(1).max(256).default(4),
+  timeZone: timeZoneSchema.default('Asia/Shanghai'),
+  /** Folder of user components, relative to the config folder. */
+  componentsDir: z.string().min(1).default('components'),
+  /** Reload components when a file in componentsDir changes. */
+  watchComponents: z.boolean().default(false),
+  scheduledJobsDir: z.string().min(1).default('scheduled-jobs'),
+  shutdownGraceSeconds: z.number().min(0).default(30),
+  log: logSchema.default(logSchema.parse({})),
+  jobs: jobsSchema.default(jobsSchema.parse({})),
+});
+
+type ParsedServerConfig = z.output<typeof serverConfigSchema>;
+
+/** The server configuration with every path made absolute. */
+export interface ServerConfig extends ParsedServerConfig {
+  configDir: string;
+  componentsDir: string;
+  scheduledJobsDir: string;
+  log: ParsedServerConfig['log'] & { jobLogDir: string };
+}
+
+/** Where the config lives: `FDA_CONFIG_DIR`, or `conf/` in the working directory. */
+export function resolveConfigDir(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
+  const dir = resolve(cwd, env.FDA_CONFIG_DIR ?? 'conf');
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ConfigError(`config folder ${dir} does not exist${env.FDA_CONFIG_DIR ? ' (from FDA_CONFIG_DIR)' : ''}`);
+  }
+  return dir;
+}
+
+/**
+ * Loads `server.json` from the config folder (all defaults when the file is absent), then applies
+ * `FDA_HOST` / `FDA_PORT`. Every problem is reported with the file, the field and what is wrong.
+ */
+export function loadServerConfig(configDir: string, env: NodeJS.ProcessEnv): ServerConfig {
+  const file = join(configDir, 'server.json');
+  const raw = existsSync(file) ? readJsonFile(file) : {};
+  const parsed = parseConfig(file, serverConfigSchema, raw);
+  const host = env.FDA_HOST?.trim() || parsed.host;
+  const port = env.FDA_PORT === undefined || env.FDA_PORT === '' ? parsed.port : parsePortVariable(env.FDA_PORT);
+  const inConfigDir = (path: string) => (isAbsolute(path) ? path : resolve(configDir, path));
+  return {
+    ...parsed,
+    host,
+    port,
+    configDir,
+    componentsDir: inConfigDir(parsed.componentsDir),
+    scheduledJobsDir: inConfigDir(parsed.scheduledJobsDir),
+    log: { ...parsed.log, jobLogDir: inConfigDir(parsed.log.jobLogDir) },
+  };
+}
+
+function parsePortVariable(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || port > 65_535) {
+    throw new ConfigError(`FDA_PORT: ${JSON.stringify(value)} is not a port number (0 to 65535; 0 picks a free port)`);
+  }
+  return port;
+}
