@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { ValidationError } from '../../errors.js';
+
+const MS_PER_DAY = 86_400_000;
+const isoDate = z.iso.date();
+
+/**
+ * Dates are handled as whole days since 1970-01-01 (UTC), so stepping through a range and finding
+ * the weekday never depends on the server's time zone or daylight-saving rules.
+ */
+export type DayNumber = number;
+
+/** Parses a YYYY-MM-DD string that names a real date; the error names the argument and the value. */
+export function parseCalendarDate(value: unknown, field: string): DayNumber {
+  const parsed = isoDate.safeParse(value);
+  if (!parsed.success) {
+    const message = `${JSON.stringify(value)} is not a real date in YYYY-MM-DD form`;
+    throw new ValidationError(`${field}: ${message}`, [{ path: field, message }]);
+  }
+  return Date.parse(parsed.data) / MS_PER_DAY;
+}
+
+export function formatDayNumber(day: DayNumber): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** True for Monday to Friday. 1970-01-01 (day 0) was a Thursday. */
+export function isWeekday(day: DayNumber): boolean {
+  const weekday = (((day + 4) % 7) + 7) % 7; // 0 = Sunday
+  return weekday >= 1 && weekday <= 5;
+}
