@@ -1,0 +1,48 @@
+import { AppError } from '../../errors.js';
+
+/** The service answered, but with an error code in field 0 (any reply type, `04` included). */
+export class BaoStockServiceError extends AppError {
+  readonly code = 'BAOSTOCK_SERVICE';
+
+  constructor(
+    /** What we asked for, e.g. `login` or `query_trade_dates page 2`. */
+    readonly action: string,
+    /** The service's own code, e.g. `10001002`. */
+    readonly serviceCode: string,
+    /** The service's own text (often Chinese), e.g. `用户名或密码错误`. */
+    readonly serviceMessage: string,
+  ) {
+    super(`BaoStock ${action} failed: error ${serviceCode} (${serviceMessage})`);
+  }
+}
+
+/** The peer sent bytes that are not a valid reply: bad header, CRC mismatch, extra bytes, oversize. */
+export class BaoStockProtocolError extends AppError {
+  readonly code = 'BAOSTOCK_PROTOCOL';
+}
+
+export type BaoStockNetworkFailure =
+  | 'connect-failed'
+  | 'connect-timeout'
+  | 'reply-timeout'
+  | 'connection-closed'
+  | 'query-timeout';
+
+/** The network let us down: which way is in `failure`, where in `endpoint` (`host:port`). */
+export class BaoStockNetworkError extends AppError {
+  readonly code = 'BAOSTOCK_NETWORK';
+
+  constructor(
+    readonly failure: BaoStockNetworkFailure,
+    readonly endpoint: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Only a connection lost mid-session is worth a reconnect; timeouts and refusals are not (§2). */
+export function isReconnectable(error: unknown): boolean {
+  return error instanceof BaoStockNetworkError && error.failure === 'connection-closed';
+}
