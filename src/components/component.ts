@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { OfflineCalendar } from '../sources/offline-calendar/index.js';
+import type { StorageTargets } from '../storage/targets.js';
 
 export const COMPONENT_KINDS = ['PRODUCER', 'PROCESSOR', 'STORAGER'] as const;
 export type ComponentKind = (typeof COMPONENT_KINDS)[number];
@@ -27,17 +29,21 @@ export interface ComponentContext<Args = unknown> {
   stepName: string;
   services: ComponentServices;
   /** Shown with the job (and published, throttled) so clients can draw a progress bar. */
-  reportProgress(progress: StepProgress): void;
+  reportProgress: (progress: StepProgress) => void;
   /** A JSON-serialisable summary kept with the step's result (e.g. per-target write counts). */
-  setResult(result: unknown): void;
+  setResult: (result: unknown) => void;
 }
 
-/**
- * Declared by the app (see `src/app/component-services.ts`) through declaration merging, so this
- * module does not depend on storage or sources.
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ComponentServices {}
+/** What the app hands every component: built once in `buildApp`, never looked up globally. */
+export interface ComponentServices {
+  /** The market's time zone (the server's `timeZone`), for "today" and date arithmetic. */
+  timeZone: string;
+  now: () => Date;
+  /** The offline trading calendar (no network). */
+  calendar: OfflineCalendar;
+  /** The configured storage targets. */
+  targets: StorageTargets;
+}
 
 export interface Component<Args = unknown, Input = unknown, Output = unknown> {
   /** The name job specs use in `componentClassName`. */

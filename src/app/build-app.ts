@@ -1,0 +1,122 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DestinationStream, Logger } from 'pino';
+import { builtinComponents } from '../components/builtin/index.js';
+import type { ComponentServices } from '../components/component.js';
+import { ComponentRegistry } from '../components/registry.js';
+import { EventBus } from '../events/event-bus.js';
+import type { AppEvents } from '../events/app-events.js';
+import { Executor } from '../jobs/executor.js';
+import { createJobIdGenerator } from '../jobs/job-id.js';
+import { JobStore } from '../jobs/job-store.js';
+import { JobLogFiles } from '../logs/job-log-files.js';
+import { JobLogSink } from '../logs/job-log-sink.js';
+import { JobScopes } from '../logs/job-scope.js';
+import { createRootLogger } from '../logs/root-logger.js';
+import { createOfflineCalendar, type OfflineCalendar } from '../sources/offline-calendar/index.js';
+import { sqlRunnerFor } from '../storage/sql-runner.js';
+import { StorageTargets } from '../storage/targets.js';
+import type { AppConfig } from './config.js';
+import { handleHealth } from './health.js';
+
+export interface BuildAppOptions {
+  /** Where the server's own log goes (stdout by default); tests capture it. */
+  logDestination?: DestinationStream;
+}
+
+/** Everything the server is made of, built once and handed to the parts that need it. */
+export interface App {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  readonly bus: EventBus<AppEvents>;
+  readonly scopes: JobScopes;
+  readonly targets: StorageTargets;
+  readonly store: JobStore;
+  readonly registry: ComponentRegistry;
+  readonly executor: Executor;
+  readonly calendar: OfflineCalendar;
+  /** Connects storage, loads components, recovers jobs, listens; resolves with the URL. */
+  start(): Promise<{ url: string }>;
+  /** Graceful stop: jobs get `shutdownGraceSeconds` to finish, then everything is closed. */
+  stop(): Promise<void>;
+}
+
+export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App {
+  const scopes = new JobScopes();
+  const logger = createRootLogger({ level: config.server.log.level, echoJobLines: config.server.log.echoJobLines, destination: options.logDestination }, scopes);
+  const bus = new EventBus<AppEvents>(logger);
+  const targets = new StorageTargets(config.storage, logger);
+  const store = new JobStore(sqlRunnerFor(targets.control()));
+  const registry = new ComponentRegistry(builtinComponents, config.server.componentsDir, logger);
+  const calendar = createOfflineCalendar();
+  const services: ComponentServices = { timeZone: config.server.timeZone, now: () => new Date(), calendar, targets };
+  const logFiles = config.server.log.jobLogFiles ? new JobLogFiles(config.server.log.jobLogDir) : null;
+  const executor = new Executor({
+    store,
+    bus,
+    registry,
+    scopes,
+    logger,
+    services,
+    newId: createJobIdGenerator(),
+    newSink: (jobId, startSeq) =>
+      new JobLogSink(jobId, { store, bus, logger, batchLines: config.server.log.batchLines, batchMs: config.server.log.batchMs, files: logFiles }, startSeq),
+    limits: {
+      maxConcurrentJobs: config.server.maxConcurrentJobs,
+      maxQueuedJobs: config.server.jobs.maxQueuedJobs,
+      defaultTimeoutMs: config.server.jobs.timeoutSeconds === null ? null : config.server.jobs.timeoutSeconds * 1000,
+    },
+  });
+
+  let server: Server | undefined;
+  const app: App = {
+    config,
+    logger,
+    bus,
+    scopes,
+    targets,
+    store,
+    registry,
+    executor,
+    calendar,
+
+    async start() {
+      await targets.connectAll(logger);
+      // The job store must work before anything runs: a failure here is fatal, with its reason.
+      await targets.control().connect();
+      await registry.reload();
+      const recovered = await executor.recover();
+      if (recovered.interrupted > 0 || recovered.requeued > 0) logger.warn(recovered, 'jobs recovered from the previous run');
+      server = createServer((request, response) => {
+        if (request.url === '/health') {
+          void handleHealth(app, response);
+          return;
+        }
+        response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      });
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(config.server.port, config.server.host, () => resolve());
+      });
+      const address = server.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      const url = `http://${host}:${address.port}`;
+      logger.info({ url }, 'server listening');
+      return { url };
+    },
+
+    async stop() {
+      logger.info('shutting down');
+      await executor.shutdown(config.server.shutdownGraceSeconds * 1000);
+      if (server) {
+        const s = server;
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeAllConnections();
+      }
+      await targets.close();
+      logger.info('stopped');
+      logger.flush();
+    },
+  };
+  return app;
+}

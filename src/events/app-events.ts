@@ -1,0 +1,22 @@
+import type { Job, LogLine } from '../jobs/job.js';
+
+/** Why a job event was published. */
+export type JobChange = 'STATUS' | 'PROGRESS';
+
+export interface JobEvent {
+  change: JobChange;
+  /** A snapshot of the job at the time of the change. */
+  job: Job;
+}
+
+export interface JobLogBatch {
+  jobId: string;
+  /** Consecutive lines, seq ascending, already stored. */
+  lines: LogLine[];
+}
+
+/** Every event the app publishes in-process; the GraphQL subscriptions listen here. */
+export interface AppEvents {
+  job: JobEvent;
+  jobLogs: JobLogBatch;
+}

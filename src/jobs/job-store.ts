@@ -1,0 +1,132 @@
+import { sql, type SQL } from 'drizzle-orm';
+import * as mysqlSchema from '../storage/schema/mysql.js';
+import * as sqliteSchema from '../storage/schema/sqlite.js';
+import type { SqlRunner } from '../storage/sql-runner.js';
+import { decodeJob, decodeLogLine, encodeJob, type JobRow, type LogLineRow } from './job-codec.js';
+import type { Job, JobStatus, LogLine } from './job.js';
+
+export interface JobListFilter {
+  statuses?: readonly JobStatus[];
+  /** A schedule's name (or STARTUP reason): only jobs with this origin name. */
+  originName?: string;
+  /** Only jobs older than this id (ids sort by submission time). */
+  beforeId?: string;
+  limit: number;
+}
+
+export interface PruneOptions {
+  /** Finished jobs that finished before this time go. */
+  finishedBefore: Date;
+  /** At most this many finished jobs stay; the oldest go first. */
+  keepAtMost: number;
+}
+
+/**
+ * Jobs and their log lines, stored in the control target (embedded SQLite by default, or a MySQL
+ * database). Everything a client can see of a job is read from here, so nothing about finished
+ * jobs needs to stay in memory.
+ */
+export class JobStore {
+  readonly #t: typeof mysqlSchema | typeof sqliteSchema;
+
+  constructor(private readonly db: SqlRunner) {
+    this.#t = db.dialect === 'mysql' ? mysqlSchema : sqliteSchema;
+  }
+
+  async insert(job: Job): Promise<void> {
+    const row = encodeJob(job);
+    const names = Object.keys(row).map((k) => sql.identifier(k));
+    const values = Object.values(row).map((v) => sql`${v}`);
+    await this.db.run(sql`INSERT INTO ${this.#t.jobs} (${sql.join(names, sql`, `)}) VALUES (${sql.join(values, sql`, `)})`);
+  }
+
+  /** Writes every field that can change after submission. */
+  async update(job: Job): Promise<void> {
+    const row = encodeJob(job);
+    const j = this.#t.jobs;
+    await this.db.run(sql`UPDATE ${j} SET
+      ${sql.identifier('status')} = ${row.status},
+      ${sql.identifier('steps')} = ${row.steps},
+      ${sql.identifier('error')} = ${row.error},
+      ${sql.identifier('started_at')} = ${row.started_at},
+      ${sql.identifier('finished_at')} = ${row.finished_at},
+      ${sql.identifier('log_count')} = ${row.log_count}
+      WHERE ${sql.identifier('id')} = ${row.id}`);
+  }
+
+  async get(id: string): Promise<Job | undefined> {
+    const rows = await this.db.all<JobRow>(sql`SELECT * FROM ${this.#t.jobs} WHERE ${sql.identifier('id')} = ${id}`);
+    return rows[0] && decodeJob(rows[0]);
+  }
+
+  /** Newest first. */
+  async list(filter: JobListFilter): Promise<Job[]> {
+    const conditions: SQL[] = [];
+    if (filter.statuses && filter.statuses.length > 0) {
+      conditions.push(sql`${sql.identifier('status')} IN (${sql.join(filter.statuses.map((s) => sql`${s}`), sql`, `)})`);
+    }
+    if (filter.originName !== undefined) conditions.push(sql`${sql.identifier('origin_name')} = ${filter.originName}`);
+    if (filter.beforeId !== undefined) conditions.push(sql`${sql.identifier('id')} < ${filter.beforeId}`);
+    const where = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
+    const rows = await this.db.all<JobRow>(
+      sql`SELECT * FROM ${this.#t.jobs} ${where} ORDER BY ${sql.identifier('id')} DESC LIMIT ${filter.limit}`,
+    );
+    return rows.map(decodeJob);
+  }
+
+  /** Jobs in a status, oldest first (used at start-up: interrupted and waiting jobs). */
+  async withStatus(status: JobStatus): Promise<Job[]> {
+    const rows = await this.db.all<JobRow>(
+      sql`SELECT * FROM ${this.#t.jobs} WHERE ${sql.identifier('status')} = ${status} ORDER BY ${sql.identifier('id')}`,
+    );
+    return rows.map(decodeJob);
+  }
+
+  async appendLogLines(lines: readonly LogLine[]): Promise<void> {
+    if (lines.length === 0) return;
+    const rows = lines.map((line) => {
+      const r: LogLineRow = { job_id: line.jobId, seq: line.seq, time: line.time.getTime(), level: line.level, step: line.step, message: line.message };
+      return sql`(${r.job_id}, ${r.seq}, ${r.time}, ${r.level}, ${r.step}, ${r.message})`;
+    });
+    const columns = ['job_id', 'seq', 'time', 'level', 'step', 'message'].map((c) => sql.identifier(c));
+    await this.db.run(sql`INSERT INTO ${this.#t.jobLogLines} (${sql.join(columns, sql`, `)}) VALUES ${sql.join(rows, sql`, `)}`);
+  }
+
+  /** Lines with seq > afterSeq, in order, at most `limit`. */
+  async logLines(jobId: string, afterSeq: number, limit: number): Promise<LogLine[]> {
+    const rows = await this.db.all<LogLineRow>(sql`SELECT * FROM ${this.#t.jobLogLines}
+      WHERE ${sql.identifier('job_id')} = ${jobId} AND ${sql.identifier('seq')} > ${afterSeq}
+      ORDER BY ${sql.identifier('seq')} LIMIT ${limit}`);
+    return rows.map(decodeLogLine);
+  }
+
+  /** The highest seq stored for a job (0 when none): after a crash, the truth about its lines. */
+  async lastLogSeq(jobId: string): Promise<number> {
+    const rows = await this.db.all<{ last: number | string | null }>(
+      sql`SELECT MAX(${sql.identifier('seq')}) AS ${sql.identifier('last')} FROM ${this.#t.jobLogLines} WHERE ${sql.identifier('job_id')} = ${jobId}`,
+    );
+    return Number(rows[0]?.last ?? 0);
+  }
+
+  /** Deletes old finished jobs and their lines; returns how many jobs went. */
+  async prune(options: PruneOptions): Promise<number> {
+    const final = sql`${sql.identifier('status')} IN ('FINISHED', 'FAILED', 'CANCELLED')`;
+    const j = this.#t.jobs;
+    const id = sql.identifier('id');
+    // The id of the newest finished job beyond the count limit: it and everything older goes.
+    const beyond = await this.db.all<{ id: string }>(
+      sql`SELECT ${id} FROM ${j} WHERE ${final} ORDER BY ${id} DESC LIMIT 1 OFFSET ${options.keepAtMost}`,
+    );
+    const tooMany = beyond[0] ? sql` OR ${id} <= ${beyond[0].id}` : sql``;
+    let removed = 0;
+    for (;;) {
+      const batch = await this.db.all<{ id: string }>(sql`SELECT ${id} FROM ${j}
+        WHERE ${final} AND (${sql.identifier('finished_at')} < ${options.finishedBefore.getTime()}${tooMany})
+        ORDER BY ${id} LIMIT 500`);
+      if (batch.length === 0) return removed;
+      const ids = sql.join(batch.map((r) => sql`${r.id}`), sql`, `);
+      await this.db.run(sql`DELETE FROM ${this.#t.jobLogLines} WHERE ${sql.identifier('job_id')} IN (${ids})`);
+      removed += await this.db.run(sql`DELETE FROM ${j} WHERE ${id} IN (${ids})`);
+    }
+  }
+}

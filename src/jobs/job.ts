@@ -1,0 +1,70 @@
+import type { ComponentKind, StepProgress } from '../components/component.js';
+import type { JobSpec } from '../pipeline/job-spec.js';
+
+export const JOB_STATUSES = ['WAITING', 'RUNNING', 'FINISHED', 'FAILED', 'CANCELLED'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['FINISHED', 'FAILED', 'CANCELLED']);
+
+export function isFinal(status: JobStatus): boolean {
+  return FINAL_STATUSES.has(status);
+}
+
+export const STEP_STATUSES = ['WAITING', 'RUNNING', 'FINISHED', 'FAILED', 'CANCELLED', 'SKIPPED'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export const ORIGIN_TYPES = ['ADHOC', 'SCHEDULE', 'STARTUP'] as const;
+export type OriginType = (typeof ORIGIN_TYPES)[number];
+
+export interface JobOrigin {
+  type: OriginType;
+  /** The schedule's name for SCHEDULE; a short reason for STARTUP; null for ADHOC. */
+  name: string | null;
+}
+
+export interface StepState {
+  name: string;
+  componentName: string;
+  kind: ComponentKind;
+  status: StepStatus;
+  /** Rows the step received (the length of its input when that is a list). */
+  rowsIn: number | null;
+  /** Rows the step passed on (the length of its output when that is a list). */
+  rowsOut: number | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  error: string | null;
+  /** Whatever summary the component recorded, e.g. a storager's per-target write results. */
+  result: unknown;
+  /** Latest progress the step reported (per label, e.g. per storage target). */
+  progress: StepProgress[];
+}
+
+export interface Job {
+  id: string;
+  status: JobStatus;
+  spec: JobSpec;
+  origin: JobOrigin;
+  submittedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  error: string | null;
+  steps: StepState[];
+  /** The job this one retries. */
+  retryOf: string | null;
+  timeoutMs: number | null;
+  /** Log lines written so far (their seq runs 1..logCount without gaps). */
+  logCount: number;
+}
+
+export const LOG_LINE_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type LogLineLevel = (typeof LOG_LINE_LEVELS)[number];
+
+export interface LogLine {
+  jobId: string;
+  seq: number;
+  time: Date;
+  level: LogLineLevel;
+  step: string | null;
+  message: string;
+}

@@ -1,0 +1,147 @@
+import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
+import { migrate } from 'drizzle-orm/mysql2/migrator';
+import mysql from 'mysql2/promise';
+import type { Logger } from 'pino';
+import type { MysqlTargetConfig } from '../config/storage-config.js';
+import { errorMessage } from '../errors.js';
+import { TargetUnavailableError } from './errors.js';
+import * as schema from './schema/mysql.js';
+import type { TargetState } from './target-state.js';
+import { migrationsFolder } from './migrations-folder.js';
+
+export type MysqlDb = MySql2Database<typeof schema>;
+
+/** A prepared MySQL target: database created, migrations applied. */
+export interface MysqlConnection {
+  pool: mysql.Pool;
+  db: MysqlDb;
+  /** The server's limit on one statement; upserts are chunked to stay below it. */
+  maxAllowedPacket: number;
+}
+
+/**
+ * One MySQL database. Nothing connects until first use, and a failed preparation is retried on
+ * the next use: a database that is down at start-up must not stop the server, and must start
+ * working as soon as it is back.
+ */
+export class MysqlTarget {
+  readonly dialect = 'mysql';
+  readonly state: TargetState = { reachable: null, error: null, checkedAt: null };
+  #ready: Promise<MysqlConnection> | undefined;
+  #pool: mysql.Pool | undefined;
+
+  constructor(
+    readonly config: MysqlTargetConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** Where it is, for humans: never the password. */
+  describe(): string {
+    return `mysql://${this.config.user}@${this.config.host}:${this.config.port}/${this.config.database}`;
+  }
+
+  connect(): Promise<MysqlConnection> {
+    this.#ready ??= this.#prepare().then(
+      (connection) => {
+        this.#record(null);
+        return connection;
+      },
+      (error: unknown) => {
+        this.#ready = undefined;
+        this.#record(error);
+        throw error;
+      },
+    );
+    return this.#ready;
+  }
+
+  /** Asks the server for `SELECT 1`; updates `state`. */
+  async ping(): Promise<boolean> {
+    try {
+      const { pool } = await this.connect();
+      await pool.query('SELECT 1');
+      this.#record(null);
+      return true;
+    } catch (error) {
+      this.#record(error);
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    this.#ready = undefined;
+    await pool?.end();
+  }
+
+  #record(error: unknown): void {
+    this.state.reachable = error === null;
+    this.state.error = error === null ? null : errorMessage(error);
+    this.state.checkedAt = new Date();
+  }
+
+  connectionOptions(withDatabase: boolean): mysql.ConnectionOptions {
+    const c = this.config;
+    return {
+      host: c.host,
+      port: c.port,
+      user: c.user,
+      password: c.password.reveal(),
+      database: withDatabase ? c.database : undefined,
+      charset: c.charset,
+      connectTimeout: c.pool.connectTimeoutMs,
+      // Without FOUND_ROWS, ON DUPLICATE KEY UPDATE reports 0 for an unchanged row, 1 for an
+      // insert and 2 for an update: that is how the upsert counts inserted/updated/unchanged.
+      flags: ['-FOUND_ROWS'],
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      dateStrings: ['DATE'],
+      enableKeepAlive: true,
+    };
+  }
+
+  async #prepare(): Promise<MysqlConnection> {
+    const c = this.config;
+    try {
+      if (c.createDatabase) await this.#createDatabase();
+      // DDL migrations want a single connection, not a pool (drizzle's advice).
+      const connection = await mysql.createConnection({ ...this.connectionOptions(true), multipleStatements: false });
+      let maxAllowedPacket: number;
+      try {
+        await migrate(drizzle({ client: connection }), { migrationsFolder: migrationsFolder('mysql') });
+        const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT @@max_allowed_packet AS packet');
+        maxAllowedPacket = Number(rows[0]?.packet ?? 4 * 1024 * 1024);
+      } finally {
+        await connection.end();
+      }
+      await this.#pool?.end();
+      const pool = mysql.createPool({
+        ...this.connectionOptions(true),
+        connectionLimit: c.pool.connectionLimit,
+        maxIdle: c.pool.connectionLimit,
+        idleTimeout: 60_000,
+      });
+      this.#pool = pool;
+      this.logger.info({ target: this.name, at: this.describe() }, 'storage target ready');
+      return { pool, db: drizzle({ client: pool, schema, mode: 'default' }), maxAllowedPacket };
+    } catch (error) {
+      throw new TargetUnavailableError(this.name, `${this.describe()}: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  async #createDatabase(): Promise<void> {
+    const connection = await mysql.createConnection(this.connectionOptions(false));
+    try {
+      await connection.query(
+        `CREATE DATABASE IF NOT EXISTS ${mysql.escapeId(this.config.database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+      );
+    } finally {
+      await connection.end();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/** SQLite twins of the tables in `mysql.ts` (same table and column names; see there). */
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export const tradeDay = sqliteTable('trade_day', {
+  calendarDate: text('calendar_date').primaryKey(),
+  isTradingDay: integer('is_trading_day', { mode: 'boolean' }).notNull(),
+  source: text('source').notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    status: text('status').notNull(),
+    originType: text('origin_type').notNull(),
+    originName: text('origin_name'),
+    spec: text('spec').notNull(),
+    steps: text('steps').notNull(),
+    error: text('error'),
+    retryOf: text('retry_of'),
+    timeoutMs: integer('timeout_ms'),
+    submittedAt: integer('submitted_at').notNull(),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+    logCount: integer('log_count').notNull().default(0),
+  },
+  (t) => [index('jobs_status_id').on(t.status, t.id), index('jobs_finished_at').on(t.finishedAt)],
+);
+
+export const jobLogLines = sqliteTable(
+  'job_log_lines',
+  {
+    jobId: text('job_id').notNull(),
+    seq: integer('seq').notNull(),
+    time: integer('time').notNull(),
+    level: text('level').notNull(),
+    step: text('step'),
+    message: text('message').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
+);
+
+export const scheduleRuns = sqliteTable(
+  'schedule_runs',
+  {
+    scheduleName: text('schedule_name').notNull(),
+    fireTime: integer('fire_time').notNull(),
+    jobId: text('job_id'),
+    outcome: text('outcome').notNull(),
+    recordedAt: integer('recorded_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scheduleName, t.fireTime] })],
+);
+
+export const scheduleState = sqliteTable('schedule_state', {
+  scheduleName: text('schedule_name').primaryKey(),
+  paused: integer('paused', { mode: 'boolean' }).notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

@@ -1,0 +1,51 @@
+import type { SQL } from 'drizzle-orm';
+import type { ResultSetHeader, RowDataPacket } from 'mysql2';
+import type { MysqlTarget } from './mysql-target.js';
+import type { SqliteTarget } from './sqlite-target.js';
+import type { StorageTarget } from './targets.js';
+
+/**
+ * Runs drizzle `sql` statements on either dialect. The job store is written once against this
+ * instead of twice against two query builders whose types do not mix; statements stay plain
+ * SQL that both MySQL and SQLite accept, with identifiers quoted by the executing dialect.
+ */
+export interface SqlRunner {
+  readonly dialect: 'mysql' | 'sqlite';
+  all<T>(query: SQL): Promise<T[]>;
+  /** Returns the number of rows the statement changed. */
+  run(query: SQL): Promise<number>;
+}
+
+export function sqlRunnerFor(target: StorageTarget): SqlRunner {
+  return target.dialect === 'mysql' ? mysqlRunner(target) : sqliteRunner(target);
+}
+
+function mysqlRunner(target: MysqlTarget): SqlRunner {
+  return {
+    dialect: 'mysql',
+    async all<T>(query: SQL) {
+      const { db } = await target.connect();
+      const [rows] = (await db.execute(query)) as unknown as [RowDataPacket[]];
+      return rows as T[];
+    },
+    async run(query: SQL) {
+      const { db } = await target.connect();
+      const [header] = (await db.execute(query)) as unknown as [ResultSetHeader];
+      return header.affectedRows;
+    },
+  };
+}
+
+function sqliteRunner(target: SqliteTarget): SqlRunner {
+  return {
+    dialect: 'sqlite',
+    async all<T>(query: SQL) {
+      const { db } = await target.connect();
+      return db.all<T>(query);
+    },
+    async run(query: SQL) {
+      const { db } = await target.connect();
+      return db.run(query).changes;
+    },
+  };
+}
