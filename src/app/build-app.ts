@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
 import { builtinComponents } from '../components/builtin/index.js';
 import type { ComponentServices } from '../components/component.js';
@@ -17,7 +15,7 @@ import { createOfflineCalendar, type OfflineCalendar } from '../sources/offline-
 import { sqlRunnerFor } from '../storage/sql-runner.js';
 import { StorageTargets } from '../storage/targets.js';
 import type { AppConfig } from './config.js';
-import { handleHealth } from './health.js';
+import { startHttpServer, type RunningHttpServer } from './http-server.js';
 
 export interface BuildAppOptions {
   /** Where the server's own log goes (stdout by default); tests capture it. */
@@ -68,7 +66,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     },
   });
 
-  let server: Server | undefined;
+  let http: RunningHttpServer | undefined;
   const app: App = {
     config,
     logger,
@@ -87,20 +85,8 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       await registry.reload();
       const recovered = await executor.recover();
       if (recovered.interrupted > 0 || recovered.requeued > 0) logger.warn(recovered, 'jobs recovered from the previous run');
-      server = createServer((request, response) => {
-        if (request.url === '/health') {
-          void handleHealth(app, response);
-          return;
-        }
-        response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-      });
-      await new Promise<void>((resolve, reject) => {
-        server!.once('error', reject);
-        server!.listen(config.server.port, config.server.host, () => resolve());
-      });
-      const address = server.address() as AddressInfo;
-      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      const url = `http://${host}:${address.port}`;
+      http = await startHttpServer(app);
+      const url = http.url;
       logger.info({ url }, 'server listening');
       return { url };
     },
@@ -108,11 +94,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     async stop() {
       logger.info('shutting down');
       await executor.shutdown(config.server.shutdownGraceSeconds * 1000);
-      if (server) {
-        const s = server;
-        await new Promise<void>((resolve) => s.close(() => resolve()));
-        s.closeAllConnections();
-      }
+      await http?.close();
       await targets.close();
       logger.info('stopped');
       logger.flush();
