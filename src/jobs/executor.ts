@@ -305,6 +305,7 @@ export class Executor {
     return {
       started: (i: number, rowsIn: number | null) => {
         Object.assign(step(i), { status: 'RUNNING', startedAt: new Date(), rowsIn });
+        void this.#persist(active);
         this.#publish(active, 'PROGRESS');
       },
       finished: (i: number, outcome: { rowsOut: number | null; result: unknown }) => {
