@@ -1,28 +1,18 @@
 /** Shared by the BaoStock tests: captured frames, the reference calendar, and leak checks. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import type { FakeBaoStock, FakeCalendarRow } from '../support/baostock-fake-server.js';
+import type { FakeBaoStock } from '../support/baostock-fake-server.js';
+import { sharedDataDir } from '../support/reference-data.js';
 
-/** `../shared/data` beside the repository, or `FDA_SHARED_DATA_DIR`. */
-const sharedData = process.env.FDA_SHARED_DATA_DIR ?? fileURLToPath(new URL('../../../shared/data/', import.meta.url));
 
 export type CaptureName = 'login' | 'login-second' | 'logout' | 'query_trade_dates' | 'query_history_k_data_plus';
 
 export function capture(name: CaptureName, file: 'request.bin' | 'response.bin'): Buffer {
-  return readFileSync(join(sharedData, 'baostock', name, file));
+  return readFileSync(join(sharedDataDir, 'baostock', name, file));
 }
 
-/** `xshg-trading-days.csv` as [date, flag] rows, ascending. */
-export function referenceCalendar(): FakeCalendarRow[] {
-  const lines = readFileSync(join(sharedData, 'xshg-trading-days.csv'), 'utf8').trim().split('\n');
-  assert.equal(lines[0], 'calendar_date,is_trading_day');
-  return lines.slice(1).map((line) => {
-    const [date = '', flag = ''] = line.split(',');
-    return [date, flag] as const;
-  });
-}
+export { referenceCalendar } from '../support/reference-data.js';
 
 function openTcpSockets(): number {
   return process.getActiveResourcesInfo().filter((kind) => kind === 'TCPSocketWrap').length;

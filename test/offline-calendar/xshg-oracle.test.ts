@@ -1,19 +1,11 @@
 /**
- * Compares the offline calendar with the XSHG reference files in /work/shared/data (a test oracle
+ * Compares the offline calendar with the XSHG reference files in ../shared/data (a test oracle
  * only: the shipped code never reads them). Every covered day must agree.
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { createOfflineCalendar, type OfflineCalendar } from '../../src/sources/offline-calendar/index.js';
-
-const DATA_DIR = '/work/shared/data';
-
-function readCsvRows(file: string): string[][] {
-  const [header, ...rows] = readFileSync(`${DATA_DIR}/${file}`, 'utf8').trimEnd().split('\n');
-  assert.ok(header, `${file} is empty`);
-  return rows.map((row) => row.split(','));
-}
+import { referenceCalendar, referenceYearCounts } from '../support/reference-data.js';
 
 describe('offline calendar against the XSHG oracle', () => {
   let calendar: OfflineCalendar;
@@ -22,7 +14,7 @@ describe('offline calendar against the XSHG oracle', () => {
 
   before(() => {
     calendar = createOfflineCalendar();
-    oracleDays = new Map(readCsvRows('xshg-trading-days.csv').map(([date, flag]) => [String(date), flag === '1']));
+    oracleDays = new Map(referenceCalendar().map(([date, flag]) => [date, flag === '1']));
     const oracleEnd = [...oracleDays.keys()].at(-1) ?? '';
     lastCompared = calendar.coveredRange.to < oracleEnd ? calendar.coveredRange.to : oracleEnd;
   });
@@ -45,9 +37,7 @@ describe('offline calendar against the XSHG oracle', () => {
 
   it('has the oracle trading-day count in every full covered year', () => {
     const lastYear = Number(lastCompared.slice(0, 4));
-    const expected = readCsvRows('xshg-trading-day-counts.csv')
-      .map(([year, count]) => ({ year: Number(year), count: Number(count) }))
-      .filter(({ year }) => year >= 2004 && year <= lastYear);
+    const expected = referenceYearCounts().filter(({ year }) => year >= 2004 && year <= lastYear);
     assert.equal(expected.length, lastYear - 2004 + 1);
     const actual = expected.map(({ year }) => ({
       year,
