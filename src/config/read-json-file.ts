@@ -15,8 +15,16 @@ export function readJsonFile(file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new ConfigError(`${file}: not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(`${file}: not valid JSON: ${withoutExcerpt((error as Error).message)}`);
   }
+}
+
+/**
+ * V8 quotes the text around some syntax errors (`Unexpected token 'h', ..."word": hunter2}" is not
+ * valid JSON`); in a configuration file that text may be a password, so the excerpt goes.
+ */
+function withoutExcerpt(message: string): string {
+  return message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, ' (excerpt not shown: it may hold a secret)');
 }
 
 /** Validates parsed JSON with a zod schema; the error lists every problem as `file: path: message`. */

@@ -8,7 +8,9 @@ import { Secret } from './secret.js';
 
 // Ports and limits may come from `${VAR}`, which always yields a string.
 const integer = (min: number, max: number) =>
-  z.union([z.number(), z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)]).pipe(z.number().int().min(min).max(max));
+  z
+    .union([z.number(), z.string().regex(/^\d+$/).transform(Number)], { error: 'must be a whole number (or a string of digits)' })
+    .pipe(z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 const poolSchema = z.strictObject({
   connectionLimit: integer(1, 1000).default(4),

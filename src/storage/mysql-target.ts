@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 import mysql from 'mysql2/promise';
@@ -17,6 +18,11 @@ export interface MysqlConnection {
   db: MysqlDb;
   /** The server's limit on one statement; upserts are chunked to stay below it. */
   maxAllowedPacket: number;
+  /**
+   * The session's sql_mode has NO_BACKSLASH_ESCAPES: string literals rendered by the upsert must
+   * then double quotes instead of escaping them with a backslash (read once, at connect).
+   */
+  noBackslashEscapes: boolean;
 }
 
 /**
@@ -112,10 +118,12 @@ export class MysqlTarget {
       // DDL migrations want a single connection, not a pool (drizzle's advice).
       const connection = await mysql.createConnection({ ...this.connectionOptions(true), multipleStatements: false });
       let maxAllowedPacket: number;
+      let noBackslashEscapes: boolean;
       try {
-        await migrate(drizzle({ client: connection }), { migrationsFolder: migrationsFolder('mysql') });
-        const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT @@max_allowed_packet AS packet');
+        await this.#migrate(connection);
+        const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT @@max_allowed_packet AS packet, @@SESSION.sql_mode AS mode');
         maxAllowedPacket = Number(rows[0]?.packet ?? 4 * 1024 * 1024);
+        noBackslashEscapes = String(rows[0]?.mode ?? '').toUpperCase().split(',').includes('NO_BACKSLASH_ESCAPES');
       } finally {
         await connection.end();
       }
@@ -128,9 +136,26 @@ export class MysqlTarget {
       });
       this.#pool = pool;
       this.logger.info({ target: this.name, at: this.describe() }, 'storage target ready');
-      return { pool, db: drizzle({ client: pool, schema, mode: 'default' }), maxAllowedPacket };
+      return { pool, db: drizzle({ client: pool, schema, mode: 'default' }), maxAllowedPacket, noBackslashEscapes };
     } catch (error) {
       throw new TargetUnavailableError(this.name, `${this.describe()}: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  /**
+   * Drizzle's migrator takes no lock: two processes (or two targets naming one database) starting
+   * together would both run `CREATE TABLE` and one would fail. A server-wide named lock per
+   * database makes them take turns; the second then finds the migrations applied.
+   */
+  async #migrate(connection: mysql.Connection): Promise<void> {
+    const lock = `fda-migrate-${createHash('sha1').update(this.config.database).digest('hex')}`;
+    const waitSeconds = Math.max(10, Math.ceil(this.config.pool.queryTimeoutMs / 1000));
+    const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [lock, waitSeconds]);
+    if (Number(rows[0]?.got) !== 1) throw new Error(`another client has held the migration lock of ${this.config.database} for ${waitSeconds} s`);
+    try {
+      await migrate(drizzle({ client: connection }), { migrationsFolder: migrationsFolder('mysql') });
+    } finally {
+      await connection.query('SELECT RELEASE_LOCK(?)', [lock]);
     }
   }
 

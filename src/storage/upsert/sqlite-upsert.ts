@@ -1,0 +1,124 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import type { SqliteTarget } from '../sqlite-target.js';
+import type { AttemptContext, Phase } from './attempt-context.js';
+import { insertColumnNames, type UpsertColumn, type UpsertTable } from './upsert-table.js';
+import type { WriteCounts } from './write-counts.js';
+
+/** Bound values per statement: SQLite's limit is 32,766; a few hundred rows per statement is as fast. */
+const MAX_VALUES_PER_STATEMENT = 2000;
+
+const dialect = new SQLiteSyncDialect();
+
+/**
+ * One attempt at writing every row to the embedded database: one immediate transaction (the
+ * write lock taken at BEGIN, so no other process can make us fail half-way on a lock upgrade) of
+ * multi-row `INSERT … ON CONFLICT(key) DO UPDATE SET … WHERE <a compared column differs>`.
+ * better-sqlite3 is synchronous, so the transaction cannot interleave with the job store's own
+ * writes on the same connection; the abort signal is honoured before it starts.
+ *
+ * Counting is exact: the table's row count before and after (inside the transaction) gives the
+ * inserted rows; SQLite's `changes` counts inserted plus updated rows, since the WHERE skips
+ * unchanged ones.
+ *
+ * The statement's text comes from Drizzle (table and column names from its definitions); values
+ * are bound as parameters to a statement prepared once per chunk size: building one Drizzle
+ * parameter object per value would cost far more than SQLite needs to store it.
+ */
+export async function writeSqliteOnce<Row>(
+  target: SqliteTarget,
+  table: UpsertTable<Row>,
+  rows: readonly Row[],
+  changedAt: Date,
+  context: AttemptContext,
+  phase: Phase,
+): Promise<WriteCounts> {
+  phase.current = 'connect';
+  const { db, sqlite } = await target.connect();
+  context.signal?.throwIfAborted();
+  const columns = [...table.key, ...table.compared];
+  const width = insertColumnNames(table).length;
+  const rowsPerStatement = Math.max(1, Math.floor(MAX_VALUES_PER_STATEMENT / width));
+  const changedAtValue = table.changedAt?.sqlite === 'epoch-s' ? Math.floor(changedAt.getTime() / 1000) : changedAt.getTime();
+  const countRows = sql`SELECT count(*) AS n FROM ${table.sqlite}`;
+
+  phase.current = 'BEGIN';
+  context.countStatement();
+  try {
+    return db.transaction(
+      (tx) => {
+        context.countStatement();
+        const before = tx.get<{ n: number }>(countRows).n;
+        let changes = 0;
+        const statements = Math.ceil(rows.length / rowsPerStatement);
+        const prepared = new Map<number, ReturnType<typeof sqlite.prepare>>();
+        for (let start = 0, index = 1; start < rows.length; start += rowsPerStatement, index++) {
+          phase.current = `INSERT ${index} of ${statements}`;
+          const end = Math.min(rows.length, start + rowsPerStatement);
+          let statement = prepared.get(end - start);
+          if (!statement) {
+            statement = sqlite.prepare(statementText(table, end - start, width));
+            prepared.set(end - start, statement);
+          }
+          context.countStatement();
+          changes += statement.run(boundValues(columns, rows, start, end, table.changedAt ? changedAtValue : undefined)).changes;
+          context.progress(end);
+        }
+        context.countStatement();
+        const inserted = tx.get<{ n: number }>(countRows).n - before;
+        phase.current = 'COMMIT';
+        context.countStatement();
+        return { inserted, updated: changes - inserted, unchanged: rows.length - changes };
+      },
+      { behavior: 'immediate' },
+    );
+  } catch (error) {
+    if (phase.current !== 'BEGIN') context.countStatement(); // ROLLBACK
+    throw error;
+  }
+}
+
+/** The statement for `rowCount` rows, with a `?` for each value. */
+function statementText<Row>(table: UpsertTable<Row>, rowCount: number, width: number): string {
+  const tuple = `(${new Array<string>(width).fill('?').join(',')})`;
+  return dialect.sqlToQuery(upsertStatement(table, sql.raw(new Array<string>(rowCount).fill(tuple).join(',')))).sql;
+}
+
+function boundValues<Row>(columns: readonly UpsertColumn<Row>[], rows: readonly Row[], start: number, end: number, changedAt: number | undefined): Array<string | number | null> {
+  const values: Array<string | number | null> = [];
+  for (let i = start; i < end; i++) {
+    const row = rows[i]!;
+    for (const column of columns) values.push(sqliteValue(column, row[column.field]));
+    if (changedAt !== undefined) values.push(changedAt);
+  }
+  return values;
+}
+
+function sqliteValue<Row>(column: UpsertColumn<Row>, value: unknown): string | number | null {
+  if (value === null || value === undefined) return null;
+  if (column.kind === 'boolean') return value === true ? 1 : 0;
+  return value as string | number;
+}
+
+function upsertStatement<Row>(table: UpsertTable<Row>, values: SQL): SQL {
+  const id = (name: string) => sql.identifier(name);
+  const columns = sql.join(
+    insertColumnNames(table).map((name) => id(name)),
+    sql.raw(','),
+  );
+  const key = sql.join(
+    table.key.map((c) => id(c.name)),
+    sql.raw(','),
+  );
+  const assigned = [...(table.changedAt ? [table.changedAt.name] : []), ...table.compared.map((c) => c.name)];
+  const set = sql.join(
+    assigned.map((name) => sql`${id(name)} = excluded.${id(name)}`),
+    sql.raw(', '),
+  );
+  // IS NOT: null-safe inequality; text compares with the column's BINARY collation (case counts).
+  const changed = sql.join(
+    table.compared.map((c) => sql`${id(c.name)} IS NOT excluded.${id(c.name)}`),
+    sql.raw(' OR '),
+  );
+  return sql`INSERT INTO ${table.sqlite} (${columns}) VALUES ${values} ON CONFLICT (${key}) DO UPDATE SET ${set} WHERE ${changed}`;
+}

@@ -1,0 +1,29 @@
+import { DrizzleQueryError } from 'drizzle-orm/errors';
+import { AppError, JobCancelledError } from '../../errors.js';
+
+/** One statement ran longer than the target's `queryTimeoutMs`; its connection was dropped and the transaction rolled back. */
+export class StatementTimeoutError extends AppError {
+  readonly code = 'STATEMENT_TIMEOUT';
+
+  constructor(
+    readonly statement: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${statement} took longer than ${timeoutMs} ms (queryTimeoutMs); the connection was dropped and the transaction rolled back`);
+  }
+}
+
+/** What an aborted write rejects with: the signal's reason when it is an Error. */
+export function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  return new JobCancelledError(typeof reason === 'string' && reason !== '' ? reason : 'aborted');
+}
+
+/**
+ * The driver's own error from Drizzle's wrapper: DrizzleQueryError's message quotes the whole
+ * statement, megabytes of rows for a big upsert, which must not end up in a job's error or a log.
+ */
+export function withoutQueryText(error: unknown): unknown {
+  return error instanceof DrizzleQueryError && error.cause !== undefined ? error.cause : error;
+}
