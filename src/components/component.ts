@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { OfflineCalendar } from '../sources/offline-calendar/index.js';
 import type { StorageTargets } from '../storage/targets.js';
+import type { WorkerPool } from '../workers/worker-pool.js';
 
 export const COMPONENT_KINDS = ['PRODUCER', 'PROCESSOR', 'STORAGER'] as const;
 export type ComponentKind = (typeof COMPONENT_KINDS)[number];
@@ -43,6 +44,8 @@ export interface ComponentServices {
   calendar: OfflineCalendar;
   /** The configured storage targets. */
   targets: StorageTargets;
+  /** Worker threads for CPU-heavy work, so the server stays responsive while jobs run. */
+  workers: WorkerPool;
 }
 
 export interface Component<Args = unknown, Input = unknown, Output = unknown> {
