@@ -1,31 +1,63 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { attachGraphQLWebSockets, type RunningWebSocketServer, type WebSocketOptions } from '../graphql/websocket-server.js';
+import { createGraphQLServer, type GraphQLServerOptions } from '../graphql/yoga-server.js';
+import type { LiveFeeds } from '../graphql/live/live-feeds.js';
 import type { App } from './build-app.js';
 import { handleHealth } from './health.js';
 
+export interface HttpServerOptions extends GraphQLServerOptions {
+  webSocket?: WebSocketOptions;
+}
+
 export interface RunningHttpServer {
   url: string;
+  /** The live streams behind the subscriptions (their bounds and counters). */
+  live: LiveFeeds;
+  /** The graphql-ws endpoint (its client count and counters). */
+  webSockets: RunningWebSocketServer;
+  /** Completes every subscription, closes WebSockets and connections, stops listening. */
   close(): Promise<void>;
 }
 
-/** Listens on the configured host and port (0 picks a free one) and serves the app's HTTP endpoints. */
-export async function startHttpServer(app: App): Promise<RunningHttpServer> {
+/**
+ * Listens on the configured host and port (0 picks a free one): `GET /health`, and GraphQL on
+ * `/graphql` over HTTP (queries, mutations, server-sent events), WebSocket (graphql-ws) and
+ * GraphiQL for a browser.
+ */
+export async function startHttpServer(app: App, options: HttpServerOptions = {}): Promise<RunningHttpServer> {
+  const startedAt = Date.now();
+  const graphql = createGraphQLServer(app, options);
   const server = createServer((request, response) => {
-    if (request.url === '/health') {
-      void handleHealth(app, response);
+    if (request.url === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
+      handleHealth(app, response, startedAt).catch((error: unknown) => {
+        app.logger.error({ err: error }, 'health check failed');
+        if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+        response.end('{"status":"error"}\n');
+      });
       return;
     }
-    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    void graphql.yoga(request, response);
   });
+  const webSockets = attachGraphQLWebSockets(server, graphql.yoga, graphql.isShared, options.webSocket);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(app.config.server.port, app.config.server.host, () => resolve());
+    server.listen(app.config.server.port, app.config.server.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}`,
+    live: graphql.live,
+    webSockets,
     async close() {
+      await graphql.close();
+      // Let the subscriptions just completed send their last frames before the sockets go.
+      await new Promise((resolve) => setImmediate(resolve));
+      await webSockets.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
