@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'logs/', 'drizzle/', 'schema/', 'coverage/'] },
+  { ignores: ['node_modules/', 'data/', 'logs/', 'drizzle/', 'schema/', 'coverage/', '.tmp/'] },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -7,6 +7,7 @@ import type { AppEvents } from '../events/app-events.js';
 import { Executor } from '../jobs/executor.js';
 import { createJobIdGenerator } from '../jobs/job-id.js';
 import { JobStore } from '../jobs/job-store.js';
+import { startRetention } from '../jobs/retention.js';
 import { JobLogFiles } from '../logs/job-log-files.js';
 import { JobLogSink } from '../logs/job-log-sink.js';
 import { JobScopes } from '../logs/job-scope.js';
@@ -14,8 +15,15 @@ import { createRootLogger } from '../logs/root-logger.js';
 import { createOfflineCalendar, type OfflineCalendar } from '../sources/offline-calendar/index.js';
 import { sqlRunnerFor } from '../storage/sql-runner.js';
 import { StorageTargets } from '../storage/targets.js';
+import { WorkerPool } from '../workers/worker-pool.js';
 import type { AppConfig } from './config.js';
+import { parseOriginalDocument } from '../pipeline/parse-spec.js';
+import { validateJobSpec } from '../pipeline/validate-spec.js';
+import { ScheduleStore } from '../schedule/schedule-store.js';
+import { Scheduler } from '../schedule/scheduler.js';
+import { TradeDayQueries } from '../storage/trade-day-queries.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
+import { fillEmptyCalendar } from './startup-fill.js';
 
 export interface BuildAppOptions {
   /** Where the server's own log goes (stdout by default); tests capture it. */
@@ -33,6 +41,7 @@ export interface App {
   readonly registry: ComponentRegistry;
   readonly executor: Executor;
   readonly calendar: OfflineCalendar;
+  readonly scheduler: Scheduler;
   /** Connects storage, loads components, recovers jobs, listens; resolves with the URL. */
   start(): Promise<{ url: string }>;
   /** Graceful stop: jobs get `shutdownGraceSeconds` to finish, then everything is closed. */
@@ -47,7 +56,8 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
   const store = new JobStore(sqlRunnerFor(targets.control()));
   const registry = new ComponentRegistry(builtinComponents, config.server.componentsDir, logger);
   const calendar = createOfflineCalendar();
-  const services: ComponentServices = { timeZone: config.server.timeZone, now: () => new Date(), calendar, targets };
+  const workers = new WorkerPool({ logger });
+  const services: ComponentServices = { timeZone: config.server.timeZone, now: () => new Date(), calendar, targets, workers };
   const logFiles = config.server.log.jobLogFiles ? new JobLogFiles(config.server.log.jobLogDir) : null;
   const executor = new Executor({
     store,
@@ -66,7 +76,30 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     },
   });
 
+  const schedules = config.server.schedules;
+  const calendarQueries = new TradeDayQueries(targets.get(schedules.calendarTarget ?? config.storage.control));
+  const scheduler = new Scheduler({
+    dir: config.server.scheduledJobsDir,
+    executor,
+    bus,
+    store: new ScheduleStore(sqlRunnerFor(targets.control())),
+    logger,
+    triggerDeps: {
+      defaultTimeZone: config.server.timeZone,
+      isTradingDay: (day) => calendarQueries.isTradingDay(day),
+      warn: (message) => logger.warn(message),
+    },
+    checkPipeline: (document) => {
+      const validation = validateJobSpec(parseOriginalDocument(document), registry.snapshot());
+      return validation.ok ? [] : validation.problems;
+    },
+    defaultMisfireGraceSeconds: schedules.misfireGraceSeconds,
+    tickMs: schedules.tickMs,
+    watch: schedules.watch,
+  });
+
   let http: RunningHttpServer | undefined;
+  let retention: ReturnType<typeof startRetention> | undefined;
   const app: App = {
     config,
     logger,
@@ -77,6 +110,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     registry,
     executor,
     calendar,
+    scheduler,
 
     async start() {
       await targets.connectAll(logger);
@@ -85,6 +119,10 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       await registry.reload();
       const recovered = await executor.recover();
       if (recovered.interrupted > 0 || recovered.requeued > 0) logger.warn(recovered, 'jobs recovered from the previous run');
+      const jobs = config.server.jobs;
+      retention = startRetention(store, logger, { retentionDays: jobs.retentionDays, maxJobs: jobs.retentionMaxJobs, intervalMs: jobs.pruneIntervalMinutes * 60_000 });
+      if (config.server.fillEmptyCalendarOnStart) await fillEmptyCalendar({ targets, executor, logger });
+      await scheduler.start();
       http = await startHttpServer(app);
       const url = http.url;
       logger.info({ url }, 'server listening');
@@ -93,8 +131,11 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
 
     async stop() {
       logger.info('shutting down');
+      await scheduler.stop();
+      retention?.stop();
       await executor.shutdown(config.server.shutdownGraceSeconds * 1000);
       await http?.close();
+      await workers.close();
       await targets.close();
       logger.info('stopped');
       logger.flush();

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { loadServerConfig, resolveConfigDir, type ServerConfig } from '../config/server-config.js';
+import { ConfigError } from '../errors.js';
 import { loadStorageConfig, type StorageConfig } from '../config/storage-config.js';
 
 export interface AppConfig {
@@ -9,5 +11,11 @@ export interface AppConfig {
 /** Reads the whole configuration; throws ConfigError naming the file, field and problem. */
 export function loadAppConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConfig {
   const configDir = resolveConfigDir(env, cwd);
-  return { server: loadServerConfig(configDir, env), storage: loadStorageConfig(configDir, env) };
+  const config = { server: loadServerConfig(configDir, env), storage: loadStorageConfig(configDir, env) };
+  const calendarTarget = config.server.schedules.calendarTarget;
+  const targetNames = config.storage.targets.map((t) => t.name);
+  if (calendarTarget !== undefined && !targetNames.includes(calendarTarget)) {
+    throw new ConfigError(`${join(configDir, 'server.json')}: schedules.calendarTarget: "${calendarTarget}" names no storage target (configured: ${targetNames.join(', ')})`);
+  }
+  return config;
 }

@@ -30,10 +30,27 @@ const jobsSchema = z.strictObject({
   retentionDays: z.number().positive().default(30),
   /** At most this many finished jobs are kept; the oldest go first. */
   retentionMaxJobs: z.number().int().min(1).default(10_000),
+  /** How often old jobs are pruned, in minutes (also once at start-up). */
+  pruneIntervalMinutes: z.number().positive().default(60),
   /** Jobs waiting for a free slot; past this a submission is refused with a clear error. */
   maxQueuedJobs: z.number().int().min(1).default(1000),
   /** Default timeout of a job, in seconds; null means none. A job spec may set its own. */
   timeoutSeconds: z.number().positive().nullable().default(null),
+});
+
+const schedulesSchema = z.strictObject({
+  /**
+   * Seconds a firing may be late and still run, for schedule files that do not set
+   * `misfire_grace_time`. APScheduler's own default is 1 s; ours is an hour, so a firing missed
+   * while the server was briefly down is caught up at start-up.
+   */
+  misfireGraceSeconds: z.number().positive().nullable().default(3600),
+  /** How often due firings are looked for, in milliseconds. */
+  tickMs: z.number().int().min(10).max(60_000).default(250),
+  /** Reload when a file in scheduledJobsDir is added, changed or removed. */
+  watch: z.boolean().default(true),
+  /** The target whose trade_day table `trading_day` triggers read (default: the control target). */
+  calendarTarget: z.string().min(1).optional(),
 });
 
 export const serverConfigSchema = z.strictObject({
@@ -47,6 +64,9 @@ export const serverConfigSchema = z.strictObject({
   watchComponents: z.boolean().default(false),
   scheduledJobsDir: z.string().min(1).default('scheduled-jobs'),
   shutdownGraceSeconds: z.number().min(0).default(30),
+  /** At start-up, fill an empty trade_day table from the offline calendar (a visible STARTUP job). */
+  fillEmptyCalendarOnStart: z.boolean().default(true),
+  schedules: schedulesSchema.default(schedulesSchema.parse({})),
   log: logSchema.default(logSchema.parse({})),
   jobs: jobsSchema.default(jobsSchema.parse({})),
 });

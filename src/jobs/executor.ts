@@ -333,19 +333,21 @@ export class Executor {
     clearTimeout(active.timeout);
     clearTimeout(active.progressTimer);
     const { job } = active;
-    const now = new Date();
-    for (const step of job.steps) {
-      if (step.status === 'WAITING') step.status = 'SKIPPED';
-      else if (step.status === 'RUNNING') Object.assign(step, { status: status === 'FINISHED' ? 'FINISHED' : 'CANCELLED', finishedAt: now });
-    }
-    job.status = status;
-    job.error = error;
-    job.finishedAt = now;
     try {
+      // Every line is stored before the job shows a final status, so whoever sees the final
+      // status (and its logCount) can read all of its lines.
       if (active.sink) {
         await active.sink.close();
         job.logCount = active.sink.lastSeq;
       }
+      const now = new Date();
+      for (const step of job.steps) {
+        if (step.status === 'WAITING') step.status = 'SKIPPED';
+        else if (step.status === 'RUNNING') Object.assign(step, { status: status === 'FINISHED' ? 'FINISHED' : 'CANCELLED', finishedAt: now });
+      }
+      job.status = status;
+      job.error = error;
+      job.finishedAt = now;
       await this.#persist(active);
     } finally {
       this.#running.delete(job.id);

@@ -74,7 +74,10 @@ export class JobLogSink implements JobLineSink {
 
   /** Flushes everything; lines written afterwards are dropped and counted. */
   async close(): Promise<void> {
-    await this.flush();
+    // Lines written while a batch is being stored wait in the buffer: flush until none is left,
+    // then close in the same turn, so no line is numbered without being stored.
+    do await this.flush();
+    while (this.#buffer.length > 0);
     this.#closed = true;
     if (this.#dropped > 0) this.deps.logger.warn({ jobId: this.jobId, dropped: this.#dropped }, 'log lines written after the job ended were dropped');
   }

@@ -34,7 +34,14 @@ export interface TestApp {
 export function writeTestConfig(dir: string, options: TestAppOptions): void {
   writeFileSync(
     join(dir, 'server.json'),
-    JSON.stringify({ port: 0, componentsDir: TEST_COMPONENTS_DIR, log: { level: 'info', batchMs: 10 }, shutdownGraceSeconds: 2, ...options.server }),
+    JSON.stringify({
+      port: 0,
+      componentsDir: TEST_COMPONENTS_DIR,
+      log: { level: 'info', batchMs: 10 },
+      shutdownGraceSeconds: 2,
+      fillEmptyCalendarOnStart: false,
+      ...options.server,
+    }),
   );
   writeFileSync(join(dir, 'storage.json'), JSON.stringify(options.storage ?? { sqlite: { local: { file: 'control.sqlite' } } }));
 }

@@ -1,0 +1,138 @@
+import { DateTime } from 'luxon';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { errorMessage } from '../../../errors.js';
+import { BAOSTOCK_DEFAULTS, BaoStockNetworkError, fetchTradeDates } from '../../../sources/baostock/index.js';
+import type { CalendarRange, OfflineCalendar } from '../../../sources/offline-calendar/index.js';
+import { TradeDayQueries } from '../../../storage/trade-day-queries.js';
+import type { StorageTargets } from '../../../storage/targets.js';
+import { defineComponent } from '../../component.js';
+import { clipToCoverage, defaultFetchRange } from './fetch-range.js';
+import type { RawTradeDay } from './raw-trade-day.js';
+
+const isoDate = z.iso.date({ message: 'must be a date written YYYY-MM-DD' });
+
+export const producerArguments = z
+  .strictObject({
+    /** `baostock` (the network service, falling back to the offline calendar) or `offline`. */
+    source: z.enum(['baostock', 'offline']).default('baostock'),
+    /** When BaoStock cannot be reached, use the offline calendar (with a WARN line) instead of failing. */
+    fallback: z.boolean().default(true),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    /** Fetch everything instead of the days since the latest stored one. */
+    fullRefresh: z.boolean().default(false),
+    safetyDays: z.number().int().min(0).max(3650).default(30),
+    /** Targets whose latest stored day decides the default range (all configured ones by default). */
+    targets: z.array(z.string().min(1)).min(1).optional(),
+    host: z.string().min(1).default(BAOSTOCK_DEFAULTS.host),
+    port: z.number().int().min(1).max(65_535).default(BAOSTOCK_DEFAULTS.port),
+    user: z.string().min(1).default(BAOSTOCK_DEFAULTS.user),
+    /**
+     * The environment variable holding the password of a non-anonymous `user`. Arguments are
+     * stored with the job and shown by the API, so a password itself is never an argument.
+     */
+    passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+    version: z.string().length(7).default(BAOSTOCK_DEFAULTS.version),
+    connectTimeoutMs: z.number().int().min(1).max(600_000).default(BAOSTOCK_DEFAULTS.connectTimeoutMs),
+    responseTimeoutMs: z.number().int().min(1).max(600_000).default(BAOSTOCK_DEFAULTS.responseTimeoutMs),
+    totalTimeoutMs: z.number().int().min(1).max(3_600_000).default(BAOSTOCK_DEFAULTS.totalTimeoutMs),
+    rowsPerPage: z.number().int().min(1).max(100_000).default(BAOSTOCK_DEFAULTS.rowsPerPage),
+  })
+  .refine((a) => a.from === undefined || a.to === undefined || a.from <= a.to, { path: ['to'], message: 'must not be before from' })
+  .refine((a) => a.user === BAOSTOCK_DEFAULTS.user || a.passwordEnv !== undefined, {
+    path: ['passwordEnv'],
+    message: 'is required for a user other than anonymous',
+  });
+
+export type ProducerArguments = z.output<typeof producerArguments>;
+
+/** Fetches the China A-share trading calendar: BaoStock's `query_trade_dates`, or the offline calendar. */
+export const baoStockTradeDayProducer = defineComponent({
+  name: 'BaoStockTradeDayProducer',
+  kind: 'PRODUCER',
+  description:
+    'Fetches the China A-share trading calendar (one row per calendar day) from BaoStock over its TCP protocol, ' +
+    'or from the offline calendar (no network; also the fallback when BaoStock cannot be reached, logged as a warning). ' +
+    'By default fetches from 30 days before the latest stored day to the end of the current year.',
+  argumentsSchema: producerArguments,
+  async run(_input: undefined, { args, logger, signal, services }): Promise<RawTradeDay[]> {
+    const today = DateTime.now().setZone(services.timeZone).toISODate()!;
+    const coverage = services.calendar.coverageWarning(today);
+    if (coverage) logger.warn(coverage);
+    const explicit = args.from !== undefined && args.to !== undefined;
+    const range = await fetchRange(args, today, services.targets, logger);
+
+    if (args.source === 'offline') return offlineRows(services.calendar, range, explicit, logger);
+    const password = args.passwordEnv === undefined ? BAOSTOCK_DEFAULTS.password : process.env[args.passwordEnv];
+    if (password === undefined) throw new Error(`passwordEnv: environment variable ${args.passwordEnv} is not set`);
+    try {
+      logger.info(`fetching trade days ${range.from}..${range.to} from BaoStock at ${args.host}:${args.port}`);
+      const result = await fetchTradeDates({
+        host: args.host,
+        port: args.port,
+        version: args.version,
+        user: args.user,
+        password,
+        connectTimeoutMs: args.connectTimeoutMs,
+        responseTimeoutMs: args.responseTimeoutMs,
+        totalTimeoutMs: args.totalTimeoutMs,
+        rowsPerPage: args.rowsPerPage,
+        from: range.from,
+        to: range.to,
+        signal,
+        logger,
+      });
+      logger.info(`BaoStock sent ${result.rows.length} days in ${result.pages} page(s)`);
+      return result.rows.map((row) => ({ calendarDate: row.calendarDate, isTradingDay: row.isTradingDay, source: 'baostock' }));
+    } catch (error) {
+      if (signal.aborted || !(error instanceof BaoStockNetworkError) || !args.fallback) throw error;
+      logger.warn(`BaoStock cannot be reached (${errorMessage(error)}); falling back to the offline calendar`);
+      return offlineRows(services.calendar, range, explicit, logger);
+    }
+  },
+});
+
+async function fetchRange(args: ProducerArguments, today: string, targets: StorageTargets, logger: Logger): Promise<CalendarRange> {
+  if (args.from !== undefined && args.to !== undefined) return { from: args.from, to: args.to };
+  const latestStored = args.fullRefresh || args.from !== undefined ? null : await latestStoredDay(targets, args.targets, logger);
+  const range = defaultFetchRange({ latestStored, today, fullRefresh: args.fullRefresh, safetyDays: args.safetyDays });
+  return { from: args.from ?? range.from, to: args.to ?? range.to };
+}
+
+/** The earliest "latest stored day" across the targets (null when one of them is empty). */
+async function latestStoredDay(targets: StorageTargets, names: readonly string[] | undefined, logger: Logger): Promise<string | null> {
+  const chosen = names ? names.map((n) => targets.get(n)) : targets.list();
+  const latest = await Promise.all(
+    chosen.map(async (target) => {
+      try {
+        return { name: target.name, day: await new TradeDayQueries(target).latestDate() };
+      } catch (error) {
+        logger.warn(`cannot read the latest stored day on target "${target.name}" (${errorMessage(error)}); it does not shape the range`);
+        return undefined;
+      }
+    }),
+  );
+  const known = latest.filter((l) => l !== undefined);
+  if (known.some((l) => l.day === null)) return null;
+  const days = known.map((l) => l.day!).sort();
+  return days[0] ?? null;
+}
+
+/** The offline calendar's days; a default range is trimmed to its coverage (and says so), an explicit one must fit. */
+function offlineRows(calendar: OfflineCalendar, range: CalendarRange, explicit: boolean, logger: Logger): RawTradeDay[] {
+  let wanted = range;
+  if (!explicit) {
+    const clipped = clipToCoverage(range, calendar.coveredRange);
+    if (!clipped) {
+      throw new Error(`the offline calendar covers ${calendar.coveredRange.from} to ${calendar.coveredRange.to}, none of ${range.from}..${range.to}; BaoStock serves the rest`);
+    }
+    if (clipped.from !== range.from || clipped.to !== range.to) {
+      logger.warn(`the offline calendar covers ${calendar.coveredRange.from} to ${calendar.coveredRange.to}: fetching ${clipped.from}..${clipped.to} of ${range.from}..${range.to}; BaoStock serves the rest`);
+    }
+    wanted = clipped;
+  }
+  const days = calendar.days(wanted.from, wanted.to);
+  logger.info(`offline calendar: ${days.length} days ${wanted.from}..${wanted.to}`);
+  return days.map((d) => ({ calendarDate: d.calendarDate, isTradingDay: d.isTradingDay, source: 'offline' }));
+}

@@ -1,0 +1,67 @@
+import { sql } from 'drizzle-orm';
+import type { SqlRunner } from '../storage/sql-runner.js';
+
+/** What became of one firing of a schedule. */
+export type FiringOutcome = 'SUBMITTED' | 'MISSED' | 'SKIPPED' | 'REJECTED';
+
+const runs = sql.identifier('schedule_runs');
+const state = sql.identifier('schedule_state');
+const name = sql.identifier('schedule_name');
+const fireTime = sql.identifier('fire_time');
+
+/**
+ * The scheduler's memory across restarts, in the control store: one row per firing (its primary
+ * key on schedule and firing time is what lets exactly one process run a firing when several
+ * share the store) and whether a schedule is paused.
+ */
+export class ScheduleStore {
+  constructor(private readonly db: SqlRunner) {}
+
+  async lastFireTime(schedule: string): Promise<Date | null> {
+    const rows = await this.db.all<{ last: number | string | null }>(
+      sql`SELECT MAX(${fireTime}) AS ${sql.identifier('last')} FROM ${runs} WHERE ${name} = ${schedule}`,
+    );
+    const last = rows[0]?.last ?? null;
+    return last === null ? null : new Date(Number(last));
+  }
+
+  /**
+   * Records a firing; false when it was already recorded (another process took it, or it ran
+   * before a restart), in which case the caller must not run it.
+   */
+  async claimFiring(schedule: string, at: Date, outcome: FiringOutcome, jobId: string | null = null): Promise<boolean> {
+    try {
+      await this.db.run(sql`INSERT INTO ${runs} (${name}, ${fireTime}, ${sql.identifier('job_id')}, ${sql.identifier('outcome')}, ${sql.identifier('recorded_at')})
+        VALUES (${schedule}, ${at.getTime()}, ${jobId}, ${outcome}, ${Date.now()})`);
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  async recordJob(schedule: string, at: Date, outcome: FiringOutcome, jobId: string | null): Promise<void> {
+    await this.db.run(sql`UPDATE ${runs} SET ${sql.identifier('job_id')} = ${jobId}, ${sql.identifier('outcome')} = ${outcome}
+      WHERE ${name} = ${schedule} AND ${fireTime} = ${at.getTime()}`);
+  }
+
+  async pausedSchedules(): Promise<Set<string>> {
+    const rows = await this.db.all<{ schedule_name: string }>(sql`SELECT ${name} FROM ${state} WHERE ${sql.identifier('paused')} = ${1}`);
+    return new Set(rows.map((r) => r.schedule_name));
+  }
+
+  async setPaused(schedule: string, paused: boolean): Promise<void> {
+    // Delete then insert: plain SQL both dialects accept, for a row that changes on a user's click.
+    await this.db.run(sql`DELETE FROM ${state} WHERE ${name} = ${schedule}`);
+    await this.db.run(sql`INSERT INTO ${state} (${name}, ${sql.identifier('paused')}, ${sql.identifier('updated_at')}) VALUES (${schedule}, ${paused ? 1 : 0}, ${Date.now()})`);
+  }
+}
+
+/** A primary-key violation, from MySQL (1062) or SQLite, possibly wrapped by Drizzle. */
+function isDuplicateKey(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
+  }
+  return false;
+}
