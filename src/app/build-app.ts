@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { DestinationStream, Logger } from 'pino';
 import { builtinComponents } from '../components/builtin/index.js';
 import type { ComponentServices } from '../components/component.js';
@@ -121,6 +122,8 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       if (recovered.interrupted > 0 || recovered.requeued > 0) logger.warn(recovered, 'jobs recovered from the previous run');
       const jobs = config.server.jobs;
       retention = startRetention(store, logger, { retentionDays: jobs.retentionDays, maxJobs: jobs.retentionMaxJobs, intervalMs: jobs.pruneIntervalMinutes * 60_000 });
+      const coverage = calendar.coverageWarning(DateTime.now().setZone(config.server.timeZone).toISODate()!);
+      if (coverage) logger.warn(coverage);
       if (config.server.fillEmptyCalendarOnStart) await fillEmptyCalendar({ targets, executor, logger });
       await scheduler.start();
       http = await startHttpServer(app);

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AsyncTask, SimpleIntervalJob, ToadScheduler } from 'toad-scheduler';
-import { ConflictError, NotFoundError, errorMessage, type Problem } from '../errors.js';
+import { ConflictError, NotFoundError, ValidationError, errorMessage, type Problem } from '../errors.js';
+import { formatProblems } from '../validation.js';
 import type { AppEvents } from '../events/app-events.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Executor } from '../jobs/executor.js';
@@ -218,7 +219,7 @@ export class Scheduler {
       { document: schedule.definition!.document },
       { origin: { type: 'SCHEDULE', name: schedule.name }, ...(options.timeoutSeconds !== null ? { timeoutMs: options.timeoutSeconds * 1000 } : {}) },
     );
-    if (!result.ok) throw new Error(`the pipeline is invalid: ${result.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    if (!result.ok) throw new ValidationError(`the pipeline is invalid: ${formatProblems(result.problems).replaceAll('\n', '; ')}`, result.problems);
     return result.job;
   }
 

@@ -12,5 +12,7 @@ import './job-mutations.js';
 import './job-subscriptions.js';
 import './components.js';
 import './storage-targets.js';
+import './schedules.js';
+import './trade-days.js';
 
 export const schema = builder.toSchema({ sortSchema: true });
