@@ -62,6 +62,9 @@ interface ActiveJob {
   persisting: Promise<void>;
 }
 
+const PERSIST_RETRY_MS = [100, 250, 500, 1000, 2000, 5000];
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 const STEP_WAITING = (step: ResolvedStep): StepState => ({
   name: step.spec.name,
   componentName: step.spec.componentClassName,
@@ -358,13 +361,23 @@ export class Executor {
     }
   }
 
+  /**
+   * Stores the job's current state. Writes of one job run one after another (an older state never
+   * lands last), and a failed write is retried with backoff until the store answers again: a job
+   * store that restarts while jobs run must not leave a job stored as RUNNING forever.
+   */
   #persist(active: ActiveJob): Promise<void> {
     active.persisting = active.persisting.then(async () => {
-      try {
-        // The state as of now, not as of when an earlier write was queued.
-        await this.deps.store.update(active.job);
-      } catch (error) {
-        this.deps.logger.error({ jobId: active.job.id, err: error }, 'storing the job state failed');
+      for (let attempt = 0; ; attempt++) {
+        try {
+          // The state as of now, not as of when this write was queued.
+          await this.deps.store.update(active.job);
+          if (attempt > 0) this.deps.logger.info({ jobId: active.job.id, attempts: attempt + 1 }, 'job state stored after retries');
+          return;
+        } catch (error) {
+          if (attempt === 0) this.deps.logger.error({ jobId: active.job.id, err: error }, 'storing the job state failed; retrying until the store answers');
+          await sleep(PERSIST_RETRY_MS[Math.min(attempt, PERSIST_RETRY_MS.length - 1)]!);
+        }
       }
     });
     return active.persisting;
