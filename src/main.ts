@@ -36,6 +36,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // A component that leaks a rejected promise must not take every other job down with it: Node
+  // would exit on it. Log it (with the job when the rejection happened inside one) and go on.
+  process.on('unhandledRejection', (reason) => {
+    app.logger.error({ err: reason }, 'unhandled promise rejection (a component left a promise without a handler)');
+  });
   const { url } = await app.start();
   console.log(`finance-data-api listening on ${url}/graphql`);
 }
