@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
 import type { DestinationStream, Logger } from 'pino';
 import { builtinComponents } from '../components/builtin/index.js';
 import type { ComponentServices } from '../components/component.js';
 import { ComponentRegistry } from '../components/registry.js';
+import { watchComponents } from '../components/watch-components.js';
 import { EventBus } from '../events/event-bus.js';
 import type { AppEvents } from '../events/app-events.js';
 import { Executor } from '../jobs/executor.js';
@@ -23,6 +23,7 @@ import { validateJobSpec } from '../pipeline/validate-spec.js';
 import { ScheduleStore } from '../schedule/schedule-store.js';
 import { Scheduler } from '../schedule/scheduler.js';
 import { TradeDayQueries } from '../storage/trade-day-queries.js';
+import { startCoverageCheck } from './coverage-check.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
 import { fillEmptyCalendar } from './startup-fill.js';
 
@@ -101,6 +102,8 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
 
   let http: RunningHttpServer | undefined;
   let retention: ReturnType<typeof startRetention> | undefined;
+  let componentWatcher: { close(): void } | undefined;
+  let coverageCheck: { stop(): void } | undefined;
   const app: App = {
     config,
     logger,
@@ -118,12 +121,12 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       // The job store must work before anything runs: a failure here is fatal, with its reason.
       await targets.control().connect();
       await registry.reload();
+      if (config.server.watchComponents && registry.dir) componentWatcher = watchComponents(registry, registry.dir, logger);
       const recovered = await executor.recover();
       if (recovered.interrupted > 0 || recovered.requeued > 0) logger.warn(recovered, 'jobs recovered from the previous run');
       const jobs = config.server.jobs;
       retention = startRetention(store, logger, { retentionDays: jobs.retentionDays, maxJobs: jobs.retentionMaxJobs, intervalMs: jobs.pruneIntervalMinutes * 60_000 });
-      const coverage = calendar.coverageWarning(DateTime.now().setZone(config.server.timeZone).toISODate()!);
-      if (coverage) logger.warn(coverage);
+      coverageCheck = startCoverageCheck(calendar, config.server.timeZone, logger);
       if (config.server.fillEmptyCalendarOnStart) await fillEmptyCalendar({ targets, executor, logger });
       await scheduler.start();
       http = await startHttpServer(app);
@@ -135,6 +138,8 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     async stop() {
       logger.info('shutting down');
       await scheduler.stop();
+      componentWatcher?.close();
+      coverageCheck?.stop();
       retention?.stop();
       await executor.shutdown(config.server.shutdownGraceSeconds * 1000);
       await http?.close();

@@ -122,3 +122,29 @@ describe('the component registry', () => {
     assert.deepEqual([result.added, result.removed, result.changed], [[], [], []]);
   });
 });
+
+describe('watching the components folder', () => {
+  let dir: string;
+  let t: TestApp;
+  before(async () => {
+    mkdirSync(join(repoRoot, '.tmp'), { recursive: true });
+    dir = mkdtempSync(join(repoRoot, '.tmp', 'watched-'));
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(join(dir, 'lib/version.ts'), `export function version(): string { return 'w1'; }\n`);
+    t = await startTestApp({ server: { componentsDir: dir, watchComponents: true } });
+  });
+  after(async () => {
+    await t.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads a component file as soon as it is written, without a reload call', async () => {
+    assert.equal(t.app.registry.snapshot().components.has('Watched'), false);
+    writeFileSync(join(dir, 'watched.ts'), versionedProducer('Watched'));
+    const deadline = Date.now() + 10_000;
+    while (!t.app.registry.snapshot().components.has('Watched')) {
+      assert.ok(Date.now() < deadline, 'the new component was not picked up within 10 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+});

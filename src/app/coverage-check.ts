@@ -1,0 +1,25 @@
+import { DateTime } from 'luxon';
+import type { Logger } from 'pino';
+import { AsyncTask, SimpleIntervalJob, ToadScheduler } from 'toad-scheduler';
+import type { OfflineCalendar } from '../sources/offline-calendar/index.js';
+
+/**
+ * The exchange publishes next year's closures in December; from 1 December the offline calendar
+ * may not cover next year yet. Checks at start-up and every few hours, and warns once a day (in
+ * the market's time zone) while that is so, so a server that runs for weeks still says it.
+ */
+export function startCoverageCheck(calendar: OfflineCalendar, timeZone: string, logger: Logger, intervalMs = 6 * 3_600_000): { stop(): void } {
+  let warnedOn: string | null = null;
+  const check = () => {
+    const today = DateTime.now().setZone(timeZone).toISODate()!;
+    const warning = calendar.coverageWarning(today);
+    if (warning && warnedOn !== today) {
+      warnedOn = today;
+      logger.warn(warning);
+    }
+    return Promise.resolve();
+  };
+  const scheduler = new ToadScheduler();
+  scheduler.addSimpleIntervalJob(new SimpleIntervalJob({ milliseconds: intervalMs, runImmediately: true }, new AsyncTask('calendar-coverage', check), { id: 'calendar-coverage' }));
+  return { stop: () => scheduler.stop() };
+}
