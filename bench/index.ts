@@ -9,12 +9,13 @@ import type { BenchModule } from './bench-module.js';
 import { machineMarkdown } from './machine.js';
 import { writeResults } from './results-file.js';
 import { jobLogsBench } from './job-logs.js';
+import { tradeDaysPipelineBench } from './trade-days-pipeline.js';
 import { storageBench } from './storage/storage-bench.js';
 import { fanoutBench } from './graphql-fanout.js';
 import { overheadBench } from './graphql-overhead.js';
 import { responsivenessBench } from './graphql-responsiveness.js';
 
-const modules: BenchModule[] = [jobLogsBench, storageBench, fanoutBench, responsivenessBench, overheadBench];
+const modules: BenchModule[] = [jobLogsBench, tradeDaysPipelineBench, storageBench, fanoutBench, responsivenessBench, overheadBench];
 
 const RESULTS_FILE = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
