@@ -138,7 +138,7 @@ export class MysqlTarget {
       this.logger.info({ target: this.name, at: this.describe() }, 'storage target ready');
       return { pool, db: drizzle({ client: pool, schema, mode: 'default' }), maxAllowedPacket, noBackslashEscapes };
     } catch (error) {
-      throw new TargetUnavailableError(this.name, `${this.describe()}: ${errorMessage(error)}`, { cause: error });
+      throw new TargetUnavailableError(this.name, `${this.describe()}: ${explain(error, c.database, c.createDatabase)}`, { cause: error });
     }
   }
 
@@ -169,4 +169,16 @@ export class MysqlTarget {
       await connection.end();
     }
   }
+}
+
+/** The driver's message, with what to do about the two database errors a new setup meets first. */
+function explain(error: unknown, database: string, createDatabase: boolean): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ER_BAD_DB_ERROR' && !createDatabase) {
+    return `database "${database}" does not exist and createDatabase is false: create it, or set createDatabase to true if this user may (${errorMessage(error)})`;
+  }
+  if ((code === 'ER_DBACCESS_DENIED_ERROR' || code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR') && createDatabase) {
+    return `cannot create database "${database}": this user may not (${errorMessage(error)}); create the database yourself or grant CREATE, or set createDatabase to false once it exists`;
+  }
+  return errorMessage(error);
 }
