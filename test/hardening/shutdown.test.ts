@@ -52,7 +52,7 @@ describe('shutting down on a signal', () => {
       assert.equal(shortJob?.status, 'FINISHED');
       assert.equal(longJob?.status, 'CANCELLED');
       assert.equal(longJob?.error, 'the server is shutting down');
-      for (const job of [shortJob!, longJob!]) {
+      for (const job of [shortJob, longJob]) {
         const lines = await t.app.store.logLines(job.id, 0, 1000);
         assert.equal(lines.length, job.logCount, 'every line was flushed');
         assert.ok(lines.filter((l) => l.message.startsWith('line ')).length === 20);
