@@ -14,7 +14,8 @@ import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { buildApp, type App } from '../src/app/build-app.js';
 import { loadAppConfig } from '../src/app/config.js';
-import { isFinal, type Job } from '../src/jobs/job.js';
+import type { Job } from '../src/jobs/job.js';
+import { waitForJob } from '../test/support/jobs.js';
 import type { BenchModule } from './bench-module.js';
 
 const LINES = 100_000;
@@ -26,14 +27,7 @@ async function runJob(app: App, logger: LoggerKind): Promise<{ loopMs: number; t
   const started = performance.now();
   const submitted = await app.executor.submit({ steps: [{ name: 'log', componentClassName: 'BenchLogLines', preComponentName: '', componentArguments: { lines: LINES, logger } }] });
   if (!submitted.ok) throw new Error(JSON.stringify(submitted.problems));
-  const job = await new Promise<Job>((resolve) => {
-    const off = app.bus.on('job', (e) => {
-      if (e.job.id === submitted.job.id && isFinal(e.job.status)) {
-        off();
-        resolve(e.job);
-      }
-    });
-  });
+  const job = await waitForJob(app, submitted.job.id, 600_000);
   const totalMs = performance.now() - started;
   if (job.status !== 'FINISHED') throw new Error(`bench job ${job.status}: ${job.error}`);
   return { loopMs: (job.steps[0]!.result as { loopMs: number }).loopMs, totalMs, job };

@@ -14,7 +14,8 @@ import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import { buildApp } from '../src/app/build-app.js';
 import { loadAppConfig } from '../src/app/config.js';
-import { isFinal, type Job } from '../src/jobs/job.js';
+import type { Job } from '../src/jobs/job.js';
+import { waitForJob } from '../test/support/jobs.js';
 import { createOfflineCalendar } from '../src/sources/offline-calendar/index.js';
 import type { TargetWriteResult, TradeDayRow } from '../src/storage/upsert/index.js';
 import { startMariadbInstance } from '../test/support/mariadb-instance.js';
@@ -55,14 +56,7 @@ export const tradeDaysPipelineBench: BenchModule = {
           ],
         });
         if (!submitted.ok) throw new Error(JSON.stringify(submitted.problems));
-        const job = await new Promise<Job>((resolve) => {
-          const off = app.bus.on('job', (e) => {
-            if (e.job.id === submitted.job.id && isFinal(e.job.status)) {
-              off();
-              resolve(e.job);
-            }
-          });
-        });
+        const job = await waitForJob(app, submitted.job.id, 600_000);
         const ms = performance.now() - started;
         if (job.status !== 'FINISHED') throw new Error(`pipeline job ${job.status}: ${job.error}`);
         return { ms, job, statements: (await questions()) - before - 1 };

@@ -26,14 +26,4 @@ export async function assertNothingOpen(fake: FakeBaoStock): Promise<void> {
 }
 
 /** A port nothing listens on (it was free a moment ago). */
-export async function unusedPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+export { freePort as unusedPort } from '../support/mariadb-instance.js';
