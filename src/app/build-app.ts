@@ -75,6 +75,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       maxConcurrentJobs: config.server.maxConcurrentJobs,
       maxQueuedJobs: config.server.jobs.maxQueuedJobs,
       defaultTimeoutMs: config.server.jobs.timeoutSeconds === null ? null : config.server.jobs.timeoutSeconds * 1000,
+      specSize: { maxSteps: config.server.limits.maxJobSteps, maxArgumentBytes: config.server.limits.maxComponentArgumentBytes },
     },
   });
 

@@ -39,7 +39,7 @@ export async function startHttpServer(app: App, options: HttpServerOptions = {})
     }
     void graphql.yoga(request, response);
   });
-  const webSockets = attachGraphQLWebSockets(server, graphql.yoga, graphql.isShared, options.webSocket);
+  const webSockets = attachGraphQLWebSockets(server, graphql, app.logger.child({ part: 'graphql-ws' }), options.webSocket);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(app.config.server.port, app.config.server.host, () => {

@@ -3,6 +3,9 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { assertBindAllowed } from '../auth/loopback.js';
+import { authConfigSchema, loadAuthConfig, type AuthConfig } from '../auth/token-config.js';
+import { limitsConfigSchema } from './limits-config.js';
 import { parseConfig, readJsonFile } from './read-json-file.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -69,6 +72,10 @@ export const serverConfigSchema = z.strictObject({
   schedules: schedulesSchema.default(schedulesSchema.parse({})),
   log: logSchema.default(logSchema.parse({})),
   jobs: jobsSchema.default(jobsSchema.parse({})),
+  /** API tokens (with `FDA_TOKENS`); see docs-auth.md. */
+  auth: authConfigSchema.default({}),
+  /** Request, connection and job spec limits. */
+  limits: limitsConfigSchema.default(limitsConfigSchema.parse({})),
 });
 
 type ParsedServerConfig = z.output<typeof serverConfigSchema>;
@@ -79,6 +86,7 @@ export interface ServerConfig extends ParsedServerConfig {
   componentsDir: string;
   scheduledJobsDir: string;
   log: ParsedServerConfig['log'] & { jobLogDir: string };
+  auth: AuthConfig;
 }
 
 /** Where the config lives: `FDA_CONFIG_DIR`, or `conf/` in the working directory. */
@@ -101,6 +109,8 @@ export function loadServerConfig(configDir: string, env: NodeJS.ProcessEnv): Ser
   const host = env.FDA_HOST?.trim() || parsed.host;
   const port = env.FDA_PORT === undefined || env.FDA_PORT === '' ? parsed.port : parsePortVariable(env.FDA_PORT);
   const inConfigDir = (path: string) => (isAbsolute(path) ? path : resolve(configDir, path));
+  const auth = loadAuthConfig(parsed.auth, configDir, env);
+  assertBindAllowed(host, auth.tokens.length, env.FDA_HOST?.trim() ? 'FDA_HOST' : `${file}: host`);
   return {
     ...parsed,
     host,
@@ -109,6 +119,7 @@ export function loadServerConfig(configDir: string, env: NodeJS.ProcessEnv): Ser
     componentsDir: inConfigDir(parsed.componentsDir),
     scheduledJobsDir: inConfigDir(parsed.scheduledJobsDir),
     log: { ...parsed.log, jobLogDir: inConfigDir(parsed.log.jobLogDir) },
+    auth,
   };
 }
 

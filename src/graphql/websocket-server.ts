@@ -1,9 +1,12 @@
 import type { Server } from 'node:http';
 import { GraphQLError, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { limitError } from './limits/limit-error.js';
+import { credentialOf } from './context.js';
 import { SharedFrames } from './shared-frames.js';
-import type { Yoga } from './yoga-server.js';
+import type { GraphQLServer } from './yoga-server.js';
 
 /** Yoga's enveloped `execute`/`subscribe` travel with the arguments, as in Yoga's graphql-ws example. */
 type EnvelopedArgs = ExecutionArgs & { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
@@ -34,9 +37,19 @@ export interface RunningWebSocketServer {
 
 /**
  * graphql-ws (the `graphql-transport-ws` protocol) on the HTTP server's port and Yoga's path, running
- * every operation through Yoga's envelop (same schema, context, plugins and error masking as HTTP).
+ * every operation through Yoga's envelop (same schema, context, plugins, access control, limits and
+ * error masking as HTTP). When tokens are configured, `connection_init` must carry a valid one
+ * (see `credentialOf`), or the socket is closed with 4403 Forbidden; each socket may have at most
+ * `limits.maxSubscriptionsPerConnection` operations in flight.
  */
-export function attachGraphQLWebSockets(server: Server, yoga: Yoga, isShared: (result: unknown) => boolean, options: WebSocketOptions = {}): RunningWebSocketServer {
+export function attachGraphQLWebSockets(
+  server: Server,
+  graphql: Pick<GraphQLServer, 'yoga' | 'isShared' | 'access' | 'limits'>,
+  logger: Logger,
+  options: WebSocketOptions = {},
+): RunningWebSocketServer {
+  const { yoga, isShared, access } = graphql;
+  const maxOperations = graphql.limits.maxSubscriptionsPerConnection;
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const frames = new SharedFrames();
   // Registered before graphql-ws's own listener, so every frame it sends passes through here.
@@ -49,9 +62,21 @@ export function attachGraphQLWebSockets(server: Server, yoga: Yoga, isShared: (r
       onNext: (_ctx, _id, _payload, _args, result) => (isShared(result) ? (frames.placeholder(result) as never) : undefined),
       execute: (args) => (args as EnvelopedArgs).execute(args) as never,
       subscribe: (args) => (args as EnvelopedArgs).subscribe(args) as never,
+      onConnect: (ctx) => {
+        const authentication = access.authenticate(credentialOf({ transport: 'ws', connectionParams: ctx.connectionParams, nodeRequest: ctx.extra.request }));
+        if (authentication.ok) return true;
+        logger.warn({ remote: ctx.extra.request.socket.remoteAddress ?? null, reason: authentication.reason }, `WebSocket refused (4403): ${authentication.error.message}`);
+        return false;
+      },
       onSubscribe: async (ctx, _id, params) => {
+        // The operation being subscribed is already in `ctx.subscriptions`.
+        const inFlight = Object.keys(ctx.subscriptions).length;
+        if (inFlight > maxOperations) {
+          return [limitError(`this connection already has ${inFlight - 1} operations in flight; at most ${maxOperations} are allowed (complete one, or open another connection)`, 'maxSubscriptionsPerConnection')];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
+          transport: 'ws',
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,

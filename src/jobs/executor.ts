@@ -14,6 +14,7 @@ import { JobTimeoutError, ShuttingDownError } from './errors.js';
 import { isFinal, type Job, type JobOrigin, type JobStatus, type StepState } from './job.js';
 import type { JobListFilter, JobStore } from './job-store.js';
 import { snapshotJob } from './snapshot.js';
+import { checkSpecSize, type SpecSizeLimits } from './spec-size.js';
 
 /** A spec in either input form: the original JSON document, or the typed list of steps. */
 export type SpecInput = { document: unknown } | { steps: unknown };
@@ -31,6 +32,8 @@ export interface ExecutorLimits {
   maxConcurrentJobs: number;
   maxQueuedJobs: number;
   defaultTimeoutMs: number | null;
+  /** Steps and argument bytes of one spec (spec-size.ts); unlimited when absent. */
+  specSize?: SpecSizeLimits;
 }
 
 export interface ExecutorDeps {
@@ -106,6 +109,7 @@ export class Executor {
     if (this.#waiting.length >= this.deps.limits.maxQueuedJobs) {
       throw new LimitExceededError(`too many jobs waiting (${this.#waiting.length}, the limit is ${this.deps.limits.maxQueuedJobs}); try again when some have run`);
     }
+    if (this.deps.limits.specSize) checkSpecSize(input, this.deps.limits.specSize);
     const parsed: ParsedSpec = 'document' in input ? parseOriginalDocument(input.document) : parseStepList(input.steps);
     const validation = validateJobSpec(parsed, this.deps.registry.snapshot());
     if (!validation.ok) return { ok: false, problems: validation.problems };
