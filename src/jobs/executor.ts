@@ -166,7 +166,7 @@ export class Executor {
 
   /** The live state of an active job, or the stored one. */
   async get(id: string): Promise<Job | undefined> {
-    const active = this.#running.get(id) ?? this.#waiting.find((a) => a.job.id === id);
+    const active = this.#active(id);
     if (active) return snapshotJob(active.job);
     return this.deps.store.get(id);
   }
@@ -175,9 +175,13 @@ export class Executor {
   async list(filter: JobListFilter): Promise<Job[]> {
     const jobs = await this.deps.store.list(filter);
     return jobs.map((job) => {
-      const active = this.#running.get(job.id) ?? this.#waiting.find((a) => a.job.id === job.id);
+      const active = this.#active(job.id);
       return active ? snapshotJob(active.job) : job;
     });
+  }
+
+  #active(id: string): ActiveJob | undefined {
+    return this.#running.get(id) ?? this.#waiting.find((a) => a.job.id === id);
   }
 
   /**
