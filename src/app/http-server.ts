@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { attachGraphQLWebSockets, type RunningWebSocketServer, type WebSocketOptions } from '../graphql/websocket-server.js';
 import { createGraphQLServer, type GraphQLServerOptions } from '../graphql/yoga-server.js';
@@ -8,6 +8,15 @@ import { handleHealth } from './health.js';
 
 export interface HttpServerOptions extends GraphQLServerOptions {
   webSocket?: WebSocketOptions;
+  /**
+   * Sockets that never finish a request are closed (408) by Node once these run out: the headers
+   * must arrive within `headersTimeoutMs` of connecting (Node's default 60 s), the whole request
+   * within `requestTimeoutMs` (300 s); both are checked every `connectionsCheckingIntervalMs` (30 s).
+   * A WebSocket that never sends connection_init is graphql-ws's to close (3 s).
+   */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  connectionsCheckingIntervalMs?: number;
 }
 
 export interface RunningHttpServer {
@@ -28,7 +37,11 @@ export interface RunningHttpServer {
 export async function startHttpServer(app: App, options: HttpServerOptions = {}): Promise<RunningHttpServer> {
   const startedAt = Date.now();
   const graphql = createGraphQLServer(app, options);
-  const server = createServer((request, response) => {
+  const timeouts: ServerOptions = {};
+  if (options.headersTimeoutMs !== undefined) timeouts.headersTimeout = options.headersTimeoutMs;
+  if (options.requestTimeoutMs !== undefined) timeouts.requestTimeout = options.requestTimeoutMs;
+  if (options.connectionsCheckingIntervalMs !== undefined) timeouts.connectionsCheckingInterval = options.connectionsCheckingIntervalMs;
+  const server = createServer(timeouts, (request, response) => {
     if (request.url === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
       handleHealth(app, response, startedAt).catch((error: unknown) => {
         app.logger.error({ err: error }, 'health check failed');
