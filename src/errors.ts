@@ -66,7 +66,16 @@ export interface Problem {
   readonly message: string;
 }
 
+/** The message of anything thrown: an Error's message, a string as it is, anything else as JSON. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  if (error !== null && typeof error === 'object') {
+    try {
+      return JSON.stringify(error);
+    } catch {
+      return Object.prototype.toString.call(error);
+    }
+  }
   return String(error);
 }

@@ -36,11 +36,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  // A component that leaks a rejected promise must not take every other job down with it: Node
-  // would exit on it. Log it (with the job when the rejection happened inside one) and go on.
-  process.on('unhandledRejection', (reason) => {
-    app.logger.error({ err: reason }, 'unhandled promise rejection (a component left a promise without a handler)');
-  });
+  // A component that leaks a rejected promise, or throws from a timer of its own, must not take
+  // every other job down with it (Node would exit). Node runs these handlers in the async context
+  // the fault came from, often a job's whose log is closed by then: so the line goes to the
+  // server's own log, naming the job and step.
+  const logFault = (what: string) => (fault: unknown) => {
+    const scope = app.scopes.current();
+    app.scopes.exit(() => app.logger.error({ err: fault, jobId: scope?.jobId, step: scope?.step ?? undefined }, what));
+  };
+  process.on('unhandledRejection', logFault('unhandled promise rejection (a component left a promise without a handler)'));
+  process.on('uncaughtException', logFault('uncaught exception (thrown outside any job step, e.g. from a component\'s timer)'));
   const { url } = await app.start();
   console.log(`finance-data-api listening on ${url}/graphql`);
 }

@@ -324,9 +324,9 @@ export class Executor {
         void this.#persist(active);
         this.#publish(active, 'PROGRESS');
       },
-      failed: (i: number, error: unknown) => {
+      failed: (i: number, error: unknown, result: unknown) => {
         const aborted = active.controller.signal.aborted;
-        Object.assign(step(i), { status: aborted ? 'CANCELLED' : 'FAILED', finishedAt: new Date(), error: errorMessage(error) });
+        Object.assign(step(i), { status: aborted ? 'CANCELLED' : 'FAILED', finishedAt: new Date(), error: errorMessage(error), result: result ?? null });
       },
       progress: (i: number, progress: StepProgress) => {
         const list = step(i).progress;

@@ -8,7 +8,8 @@ import type { ResolvedStep } from './validate-spec.js';
 export interface StepEvents {
   started(index: number, rowsIn: number | null): void;
   finished(index: number, outcome: { rowsOut: number | null; result: unknown }): void;
-  failed(index: number, error: unknown): void;
+  /** `result` is what the component recorded before failing (e.g. the targets a storager did write). */
+  failed(index: number, error: unknown, result: unknown): void;
   progress(index: number, progress: StepProgress): void;
 }
 
@@ -75,7 +76,7 @@ export async function runPipeline(run: PipelineRun): Promise<void> {
       const component = step.loaded.component;
       output = await run.scopes.run({ jobId: run.jobId, step: name, sink: run.sink }, (): unknown => component.run(input, context));
     } catch (error) {
-      run.events.failed(index, error);
+      run.events.failed(index, error, result);
       firstFailure ??= new StepFailedError(name, error);
       return;
     }
