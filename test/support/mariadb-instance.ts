@@ -4,7 +4,7 @@
  * other test's traffic mixed in.
  */
 import { spawn, type ChildProcess, execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,9 +47,14 @@ export async function freePort(): Promise<number> {
 export async function startMariadbInstance(options: MariadbInstanceOptions = {}): Promise<MariadbInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'fda-mariadb-'));
   const dataDir = join(dir, 'data');
+  // Each instance keeps its temporary files in its own folder: the bootstrap's temporary tables
+  // in a shared /tmp have been seen to collide when two test files install at the same time.
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
   await run('mariadb-install-db', [
     '--no-defaults',
     `--datadir=${dataDir}`,
+    `--tmpdir=${tmp}`,
     '--user=root',
     '--auth-root-authentication-method=normal',
     '--skip-test-db',
@@ -66,6 +71,7 @@ export async function startMariadbInstance(options: MariadbInstanceOptions = {})
         `--port=${port}`,
         '--bind-address=127.0.0.1',
         `--socket=${join(dir, 'mysqld.sock')}`,
+        `--tmpdir=${tmp}`,
         `--pid-file=${join(dir, 'mysqld.pid')}`,
         '--user=root',
         '--skip-log-bin',
