@@ -14,8 +14,10 @@ import { storageBench } from './storage/storage-bench.js';
 import { fanoutBench } from './graphql-fanout.js';
 import { overheadBench } from './graphql-overhead.js';
 import { responsivenessBench } from './graphql-responsiveness.js';
+import { loadBench } from './load.js';
+import { memoryBench } from './memory.js';
 
-const modules: BenchModule[] = [jobLogsBench, tradeDaysPipelineBench, storageBench, fanoutBench, responsivenessBench, overheadBench];
+const modules: BenchModule[] = [jobLogsBench, tradeDaysPipelineBench, storageBench, fanoutBench, responsivenessBench, overheadBench, loadBench, memoryBench];
 
 const RESULTS_FILE = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 

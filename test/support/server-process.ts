@@ -1,5 +1,5 @@
 /**
- * The server as a real process (`node --import tsx src/main.ts`) on a free port, for tests of
+ * The server as a real process, started as `npm start` starts it, on a free port, for tests of
  * signals, exit codes and crashes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,8 +17,11 @@ export interface ServerProcess {
   exited: Promise<number | string>;
 }
 
-export async function startServerProcess(configDir: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+/** The Node flags of the `start` script in package.json. */
+export const START_NODE_FLAGS = ['--max-old-space-size=512'];
+
+export async function startServerProcess(configDir: string, env: NodeJS.ProcessEnv = {}, nodeFlags: readonly string[] = START_NODE_FLAGS): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', main], {
     env: { ...process.env, FDA_CONFIG_DIR: configDir, FDA_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
