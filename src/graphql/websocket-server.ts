@@ -86,10 +86,10 @@ export function attachGraphQLWebSockets(
           document = parse(params.query);
         } catch (error) {
           // A syntax error is the client's: answer it as a GraphQL error instead of closing the socket.
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+          return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
         }
         const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
         const args: EnvelopedArgs = {
           schema,
           operationName: params.operationName,
@@ -123,4 +123,20 @@ export function attachGraphQLWebSockets(
       }
     },
   };
+}
+
+/**
+ * The error with the same code an HTTP client gets for it. A copy: Yoga caches parse and
+ * validation results, so the cached error object must stay as it is for the next request.
+ */
+function withCode(error: unknown, code: string): GraphQLError {
+  if (!(error instanceof GraphQLError)) return new GraphQLError(String(error), { extensions: { code } });
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code: error.extensions.code ?? code },
+  });
 }

@@ -98,7 +98,7 @@ async function send(url: string, request: HttpRequest): Promise<Answer> {
 
 /** The graphql-ws cases: a subscription the server must refuse with this error, keeping the connection. */
 const WS_CASES: [string, string, Record<string, unknown> | undefined, { code: string | null; message: RegExp }][] = [
-  ['a syntax error', 'subscription { jobLogs( }', undefined, { code: null, message: /^Syntax Error: Expected Name, found "}"\.$/ }],
+  ['a syntax error', 'subscription { jobLogs( }', undefined, { code: 'GRAPHQL_PARSE_FAILED', message: /^Syntax Error: Expected Name, found "}"\.$/ }],
   ['an unknown subscription field', 'subscription { nope }', undefined, { code: 'GRAPHQL_VALIDATION_FAILED', message: /^Cannot query field "nope" on type "Subscription"\./ }],
   ['a job that does not exist', 'subscription { jobLogs(id: "nope") { cursor } }', undefined, { code: 'NOT_FOUND', message: /^no job named "nope"$/ }],
   ['an ID variable of the wrong type', 'subscription($id: ID!) { jobStatus(id: $id) { change } }', { id: 5.5 }, { code: null, message: /^Variable "\$id" got invalid value 5\.5; ID cannot represent value: 5\.5$/ }],
