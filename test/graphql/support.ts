@@ -108,8 +108,12 @@ export async function collectSse(url: string, query: string, variables?: Record<
     headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
     body: JSON.stringify({ query, variables }),
   });
-  const text = await response.text();
-  const events = text
+  return { status: response.status, contentType: response.headers.get('content-type'), events: parseSseEvents(await response.text()) };
+}
+
+/** The events of a server-sent-events body (comments and keep-alives dropped). */
+export function parseSseEvents(text: string): SseEvent[] {
+  return text
     .split('\n\n')
     .filter((block) => block.trim() !== '' && !block.startsWith(':'))
     .map((block) => {
@@ -121,7 +125,6 @@ export async function collectSse(url: string, query: string, variables?: Record<
           .join('\n');
       return { event: field('event') || 'message', data: field('data') };
     });
-  return { status: response.status, contentType: response.headers.get('content-type'), events };
 }
 
 /** Waits until `check` holds, looking again every 10 ms; fails after `timeoutMs`. */

@@ -5,7 +5,7 @@
  */
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
-import { wsUrl } from '../graphql/support.js';
+import { parseSseEvents, wsUrl } from '../graphql/support.js';
 
 export type Result<T = Record<string, unknown>> = FormattedExecutionResult<T, Record<string, unknown>>;
 
@@ -64,19 +64,7 @@ export function caller(url: string, answers: Answers, token: string | undefined,
       const text = await response.text();
       answers.record(headersText(response));
       answers.record(text);
-      const events = text
-        .split('\n\n')
-        .filter((block) => block.trim() !== '' && !block.startsWith(':'))
-        .map((block) => {
-          const lines = block.split('\n');
-          const field = (name: string) =>
-            lines
-              .filter((l) => l.startsWith(`${name}:`))
-              .map((l) => l.slice(name.length + 1).trimStart())
-              .join('\n');
-          return { event: field('event') || 'message', data: field('data') };
-        });
-      return { status: response.status, events };
+      return { status: response.status, events: parseSseEvents(text) };
     },
   };
 }
