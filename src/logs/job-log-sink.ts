@@ -74,10 +74,14 @@ export class JobLogSink implements JobLineSink {
 
   /** Flushes everything; lines written afterwards are dropped and counted. */
   async close(): Promise<void> {
-    // Lines written while a batch is being stored wait in the buffer: flush until none is left,
-    // then close in the same turn, so no line is numbered without being stored.
-    do await this.flush();
-    while (this.#buffer.length > 0);
+    // Lines written while a batch is being stored (a step still finishing, a retry's own error
+    // line) may be flushed by their timer into a newer batch: wait until no batch is left and none
+    // was added meanwhile, then close in the same turn, so no line is numbered without being stored.
+    for (;;) {
+      const flushed = this.flush();
+      await flushed;
+      if (this.#buffer.length === 0 && this.#flushing === flushed) break;
+    }
     this.#closed = true;
     if (this.#dropped > 0) this.deps.logger.warn({ jobId: this.jobId, dropped: this.#dropped }, 'log lines written after the job ended were dropped');
   }
