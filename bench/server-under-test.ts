@@ -32,8 +32,7 @@ export async function startServerUnderTest(server: Record<string, unknown> = {},
     pid: child.child.pid!,
     output: () => child.output(),
     async stop() {
-      child.child.kill('SIGTERM');
-      const code = await child.exited;
+      const code = await child.stop();
       rmSync(dir, { recursive: true, force: true });
       return code;
     },

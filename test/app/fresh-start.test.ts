@@ -13,10 +13,7 @@ describe('a fresh machine running the shipped configuration', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fda-fresh-'));
   let server: ServerProcess | undefined;
   after(async () => {
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGTERM');
-      await server.exited;
-    }
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -43,7 +40,6 @@ describe('a fresh machine running the shipped configuration', () => {
     assert.deepEqual(data.schedules.map((s) => [s.name, s.error]), [['trade-days', null]]);
     assert.match(data.schedules[0]!.nextRunAt, /T01:00:00\.000Z$/, '09:00 in Shanghai');
 
-    server.child.kill('SIGTERM');
-    assert.equal(await server.exited, 0);
+    assert.equal(await server.stop(), 0);
   });
 });

@@ -71,8 +71,7 @@ describe('where the server listens, with and without tokens', () => {
       const answer = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
       assert.equal(answer.status, 200);
     } finally {
-      server.child.kill('SIGTERM');
-      assert.equal(await server.exited, 0);
+      assert.equal(await server.stop(), 0);
     }
   });
 
@@ -89,8 +88,7 @@ describe('where the server listens, with and without tokens', () => {
       assert.equal((await ask({ authorization: `Bearer ${TOKEN}` })).status, 200);
       assert.ok(!server.output().includes(TOKEN), 'the token is not printed');
     } finally {
-      server.child.kill('SIGTERM');
-      assert.equal(await server.exited, 0);
+      assert.equal(await server.stop(), 0);
     }
   });
 });

@@ -149,10 +149,7 @@ describe('a component that leaks a rejected promise, in the real server process'
     server = await startServerProcess(dir);
   });
   after(async () => {
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGTERM');
-      await server.exited;
-    }
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -185,8 +182,7 @@ describe('a component that leaks a rejected promise, in the real server process'
     assert.equal(server.child.exitCode, null, 'still running');
     const next = await waitForFinal(server.url, await submitJob(server.url, steps(['p', 'TestRowsProducer', '', { rows: 1 }])));
     assert.equal(next.status, 'FINISHED');
-    server.child.kill('SIGTERM');
-    assert.equal(await server.exited, 0, 'and it still stops cleanly');
+    assert.equal(await server.stop(), 0, 'and it still stops cleanly');
   });
 });
 

@@ -85,10 +85,7 @@ describe('no configured password or token appears in any log line or answer', { 
     reader = caller(serverProcess.url, answers, READ_TOKEN);
   });
   after(async () => {
-    if (serverProcess && serverProcess.child.exitCode === null) {
-      serverProcess.child.kill('SIGTERM');
-      await serverProcess.exited;
-    }
+    await serverProcess?.stop();
     await asRoot((c) => c.query('DROP USER IF EXISTS ?@?', [USER, '%'])).catch(() => undefined);
     await database?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -193,8 +190,7 @@ describe('no configured password or token appears in any log line or answer', { 
   });
 
   it('prints no password or token anywhere: every log line of the process, every answer', async () => {
-    serverProcess.child.kill('SIGTERM');
-    assert.equal(await serverProcess.exited, 0);
+    assert.equal(await serverProcess.stop(), 0);
     const output = serverProcess.output();
     const lines = output.split('\n').filter(Boolean);
     // The workload was logged: the refused password and the refused tokens among it.

@@ -15,6 +15,8 @@ export interface ServerProcess {
   output(): string;
   /** Resolves with the exit code (or the signal's name). */
   exited: Promise<number | string>;
+  /** SIGTERM (unless it already exited), then its exit code. */
+  stop(): Promise<number | string>;
 }
 
 /** The Node flags of the `start` script in package.json. */
@@ -44,5 +46,14 @@ export async function startServerProcess(configDir: string, env: NodeJS.ProcessE
       reject(new Error(`the server exited (${code}) before listening:\n${output}`));
     });
   });
-  return { child, url, output: () => output, exited };
+  return {
+    child,
+    url,
+    output: () => output,
+    exited,
+    stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
 }
