@@ -194,7 +194,9 @@ describe('slow, stuck and departing subscribers', () => {
       const streamsBefore = server.live.stats.openStreams;
       // The job waits behind a blocker until every subscriber is in, so all of them follow it live.
       const blocker = await submit(server.url, BLOCKER);
-      const id = await submit(server.url, chattySteps({ lines: 3000, perTick: 300, tickMs: 10 }, 'graphql-fan'));
+      // Written over about 0.6 s, so the lines arrive live even when a loaded machine slows the
+      // subscribers' first (stored) read down.
+      const id = await submit(server.url, chattySteps({ lines: 3000, perTick: 100, tickMs: 20 }, 'graphql-fan'));
       const outcomes = Promise.all(clients.map((client) => collect<LogsResult['data']>(client, LOGS, { id })));
       await until(() => server.live.stats.openStreams === streamsBefore + clients.length, 'every subscriber to be in');
       await gql(server.url, `mutation($id: ID!) { cancelJob(id: $id) { __typename } }`, { id: blocker });
