@@ -15,7 +15,10 @@ interface Line {
   message: string;
 }
 
-export function startBareYoga(port = 0, host = '127.0.0.1'): Promise<{ url: string; server: Server }> {
+export function startBareYoga(
+  port = 0,
+  host = '127.0.0.1',
+): Promise<{ url: string; server: Server }> {
   const yoga = createYoga({
     logging: false,
     schema: createSchema({
@@ -31,7 +34,14 @@ export function startBareYoga(port = 0, host = '127.0.0.1'): Promise<{ url: stri
             // As in Yoga's examples: an async generator, one event per line, nothing awaited in between.
             // eslint-disable-next-line @typescript-eslint/require-await
             subscribe: async function* (_root: unknown, { count }: { count: number }) {
-              for (let seq = 1; seq <= count; seq++) yield { logLine: { seq, time: new Date().toISOString(), message: `line ${seq}` } satisfies Line };
+              for (let seq = 1; seq <= count; seq++)
+                yield {
+                  logLine: {
+                    seq,
+                    time: new Date().toISOString(),
+                    message: `line ${seq}`,
+                  } satisfies Line,
+                };
             },
           },
         },
@@ -40,13 +50,21 @@ export function startBareYoga(port = 0, host = '127.0.0.1'): Promise<{ url: stri
   });
   const server = createServer(yoga);
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
-  type Enveloped = ExecutionArgs & { execute: (args: ExecutionArgs) => never; subscribe: (args: ExecutionArgs) => never };
+  type Enveloped = ExecutionArgs & {
+    execute: (args: ExecutionArgs) => never;
+    subscribe: (args: ExecutionArgs) => never;
+  };
   useServer(
     {
       execute: (args) => (args as Enveloped).execute(args),
       subscribe: (args) => (args as Enveloped).subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
-        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params }) as unknown as {
+        const enveloped = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+        }) as unknown as {
           schema: ExecutionArgs['schema'];
           execute: Enveloped['execute'];
           subscribe: Enveloped['subscribe'];

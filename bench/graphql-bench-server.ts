@@ -21,7 +21,9 @@ async function main(): Promise<void> {
         bare.server.closeAllConnections();
       });
   } else {
-    const t = await startGraphQLTestApp({ server: JSON.parse(serverJson) as Record<string, unknown> });
+    const t = await startGraphQLTestApp({
+      server: JSON.parse(serverJson) as Record<string, unknown>,
+    });
     url = t.url;
     stop = () => t.destroy();
   }

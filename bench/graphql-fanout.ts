@@ -10,7 +10,16 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { BenchContext, BenchModule, BenchOutcome } from './bench-module.js';
-import { cancelJob, fmt, gql, LatencyHistogram, startServerProcess, submitSteps, waitForStatus, type BenchServer } from './graphql-support.js';
+import {
+  cancelJob,
+  fmt,
+  gql,
+  LatencyHistogram,
+  startServerProcess,
+  submitSteps,
+  waitForStatus,
+  type BenchServer,
+} from './graphql-support.js';
 
 const SUBSCRIBERS = Number(process.env.FDA_BENCH_SUBSCRIBERS ?? 1000);
 const LINES = Number(process.env.FDA_BENCH_LINES ?? 10_000);
@@ -38,7 +47,13 @@ async function connectAll(url: string, count: number): Promise<Client[]> {
     const batch = Array.from({ length: Math.min(50, count - start) }, () => {
       let connected!: () => void;
       const ready = new Promise<void>((resolve) => (connected = resolve));
-      const client = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, on: { connected: () => connected() } });
+      const client = createClient({
+        url: `${url.replace(/^http/, 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: false,
+        on: { connected: () => connected() },
+      });
       clients.push(client);
       return ready;
     });
@@ -48,7 +63,13 @@ async function connectAll(url: string, count: number): Promise<Client[]> {
 }
 
 /** Subscribes every client; resolves when all have completed, checking that each got 1..lastSeq() in order. */
-function follow(clients: Client[], query: string, variables: Record<string, unknown>, lastSeq: () => Promise<number>, linesOf: (data: unknown) => Line[]): Promise<Outcome> {
+function follow(
+  clients: Client[],
+  query: string,
+  variables: Record<string, unknown>,
+  lastSeq: () => Promise<number>,
+  linesOf: (data: unknown) => Line[],
+): Promise<Outcome> {
   const latency = new LatencyHistogram();
   let outOfOrder = 0;
   let failed = 0;
@@ -88,7 +109,13 @@ function follow(clients: Client[], query: string, variables: Record<string, unkn
   ).then(async () => {
     const seconds = (Date.now() - started) / 1000;
     const last = await lastSeq();
-    return { lines: delivered, seconds, latency, outOfOrder, incomplete: failed + ends.filter((end) => end !== last).length };
+    return {
+      lines: delivered,
+      seconds,
+      latency,
+      outOfOrder,
+      incomplete: failed + ends.filter((end) => end !== last).length,
+    };
   });
 }
 
@@ -108,9 +135,13 @@ async function baseline(): Promise<Measured> {
   const server = await startServerProcess('bare');
   const clients = await connectAll(server.url, SUBSCRIBERS);
   try {
-    const outcome = await follow(clients, 'subscription($n: Int!) { logLine(count: $n) { seq time message } }', { n: BASELINE_LINES }, () => Promise.resolve(BASELINE_LINES), (data) => [
-      (data as { logLine: Line }).logLine,
-    ]);
+    const outcome = await follow(
+      clients,
+      'subscription($n: Int!) { logLine(count: $n) { seq time message } }',
+      { n: BASELINE_LINES },
+      () => Promise.resolve(BASELINE_LINES),
+      (data) => [(data as { logLine: Line }).logLine],
+    );
     return measured('baseline: bare Yoga, one line per event', outcome);
   } finally {
     await Promise.all(clients.map(async (client) => client.dispose()));
@@ -119,9 +150,22 @@ async function baseline(): Promise<Measured> {
 }
 
 /** Our server: the fan-out job waits behind a blocker until every subscriber is in, then runs. */
-async function ours(server: BenchServer, clients: Client[], name: string, args: Record<string, unknown>): Promise<Measured> {
-  const blocker = await submitSteps(server.url, [{ name: 'p', componentClassName: 'TestRowsProducer', componentArguments: { ms: 600_000 } }]);
-  const id = await submitSteps(server.url, [{ name: 'producer_0', componentClassName: 'TestChattyProducer', componentArguments: { lines: LINES, ...args } }]);
+async function ours(
+  server: BenchServer,
+  clients: Client[],
+  name: string,
+  args: Record<string, unknown>,
+): Promise<Measured> {
+  const blocker = await submitSteps(server.url, [
+    { name: 'p', componentClassName: 'TestRowsProducer', componentArguments: { ms: 600_000 } },
+  ]);
+  const id = await submitSteps(server.url, [
+    {
+      name: 'producer_0',
+      componentClassName: 'TestChattyProducer',
+      componentArguments: { lines: LINES, ...args },
+    },
+  ]);
   let writeStarted = 0;
   let seconds = 0;
   const done = follow(
@@ -132,12 +176,28 @@ async function ours(server: BenchServer, clients: Client[], name: string, args: 
       // The clock stops when the last subscriber has everything, before this look-up.
       seconds = (Date.now() - writeStarted) / 1000;
       await waitForStatus(server.url, id, ['FINISHED']);
-      return (await gql<{ job: { logCount: number } }>(server.url, 'query($id: ID!) { job(id: $id) { logCount } }', { id })).job.logCount;
+      return (
+        await gql<{ job: { logCount: number } }>(
+          server.url,
+          'query($id: ID!) { job(id: $id) { logCount } }',
+          { id },
+        )
+      ).job.logCount;
     },
     (data) => (data as { jobLogs: { lines: Line[] } }).jobLogs.lines,
   );
   // A query on each connection, answered after its subscription was taken in.
-  await Promise.all(clients.map((client) => new Promise<void>((resolve, reject) => client.subscribe({ query: '{ __typename }' }, { next: () => {}, error: reject, complete: resolve }))));
+  await Promise.all(
+    clients.map(
+      (client) =>
+        new Promise<void>((resolve, reject) =>
+          client.subscribe(
+            { query: '{ __typename }' },
+            { next: () => {}, error: reject, complete: resolve },
+          ),
+        ),
+    ),
+  );
   writeStarted = Date.now();
   await cancelJob(server.url, blocker);
   const outcome = await done;
@@ -149,18 +209,28 @@ const GOAL_RATIO = 10;
 const GOAL_P99_MS = 250;
 
 async function run(context: BenchContext): Promise<BenchOutcome> {
-  context.log(`${SUBSCRIBERS} subscribers; the job writes ${LINES} lines; the baseline sends ${BASELINE_LINES} per subscriber`);
+  context.log(
+    `${SUBSCRIBERS} subscribers; the job writes ${LINES} lines; the baseline sends ${BASELINE_LINES} per subscriber`,
+  );
   const base = await baseline();
   context.log(row(base));
   // The production batching interval (the test configuration's is shorter).
-  const server = await startServerProcess('app', { maxConcurrentJobs: 1, log: { level: 'info', batchMs: 50 } });
+  const server = await startServerProcess('app', {
+    maxConcurrentJobs: 1,
+    log: { level: 'info', batchMs: 50 },
+  });
   const clients = await connectAll(server.url, SUBSCRIBERS);
   let burst: Measured;
   let paced: Measured;
   try {
     burst = await ours(server, clients, 'ours, burst: all lines at once', { tickMs: 0 });
     context.log(row(burst));
-    paced = await ours(server, clients, `ours, paced: ${(PACED_PER_TICK * 1000) / PACED_TICK_MS} lines/s`, { perTick: PACED_PER_TICK, tickMs: PACED_TICK_MS });
+    paced = await ours(
+      server,
+      clients,
+      `ours, paced: ${(PACED_PER_TICK * 1000) / PACED_TICK_MS} lines/s`,
+      { perTick: PACED_PER_TICK, tickMs: PACED_TICK_MS },
+    );
     context.log(row(paced));
   } finally {
     await Promise.all(clients.map(async (client) => client.dispose()));
@@ -181,14 +251,21 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
   ];
   context.log(markdown.at(-1)!);
   const missed: string[] = [];
-  if (ratio < GOAL_RATIO) missed.push(`throughput ${fmt(ratio, 1)} × the baseline, goal ${GOAL_RATIO} ×`);
-  if (p99 >= GOAL_P99_MS) missed.push(`paced p99 latency ${fmt(p99)} ms, goal under ${GOAL_P99_MS} ms`);
-  for (const m of [base, burst, paced]) if (m.outOfOrder > 0 || m.incomplete > 0) missed.push(`${m.name}: ${m.outOfOrder} lines out of order, ${m.incomplete} subscribers incomplete`);
+  if (ratio < GOAL_RATIO)
+    missed.push(`throughput ${fmt(ratio, 1)} × the baseline, goal ${GOAL_RATIO} ×`);
+  if (p99 >= GOAL_P99_MS)
+    missed.push(`paced p99 latency ${fmt(p99)} ms, goal under ${GOAL_P99_MS} ms`);
+  for (const m of [base, burst, paced])
+    if (m.outOfOrder > 0 || m.incomplete > 0)
+      missed.push(
+        `${m.name}: ${m.outOfOrder} lines out of order, ${m.incomplete} subscribers incomplete`,
+      );
   return { markdown: markdown.join('\n'), missed };
 }
 
 export const fanoutBench: BenchModule = {
   name: 'graphql-fanout',
-  description: '1,000 graphql-ws subscribers on one job writing 10,000 log lines, against one-line-per-event Yoga.',
+  description:
+    '1,000 graphql-ws subscribers on one job writing 10,000 log lines, against one-line-per-event Yoga.',
   run,
 };

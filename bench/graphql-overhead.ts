@@ -3,7 +3,13 @@
  * `{ hello }`, both measured with autocannon in its own process, one server at a time.
  */
 import type { BenchContext, BenchModule, BenchOutcome } from './bench-module.js';
-import { autocannon, fmt, startServerProcess, submitSteps, waitForStatus } from './graphql-support.js';
+import {
+  autocannon,
+  fmt,
+  startServerProcess,
+  submitSteps,
+  waitForStatus,
+} from './graphql-support.js';
 
 const CONNECTIONS = 10;
 const SECONDS = Number(process.env.FDA_BENCH_SECONDS ?? 8);
@@ -13,7 +19,11 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
   let hello;
   try {
     await autocannon(bare.url, { query: '{ hello }' }, { connections: CONNECTIONS, seconds: 1 }); // warm-up
-    hello = await autocannon(bare.url, { query: '{ hello }' }, { connections: CONNECTIONS, seconds: SECONDS });
+    hello = await autocannon(
+      bare.url,
+      { query: '{ hello }' },
+      { connections: CONNECTIONS, seconds: SECONDS },
+    );
   } finally {
     await bare.stop();
   }
@@ -21,9 +31,19 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
   const app = await startServerProcess('app');
   let job;
   try {
-    const id = await submitSteps(app.url, [{ name: 'p', componentClassName: 'TestRowsProducer', componentArguments: { rows: 3, lines: 5 } }]);
+    const id = await submitSteps(app.url, [
+      {
+        name: 'p',
+        componentClassName: 'TestRowsProducer',
+        componentArguments: { rows: 3, lines: 5 },
+      },
+    ]);
     await waitForStatus(app.url, id, ['FINISHED']);
-    const body = { query: 'query($id: ID!) { job(id: $id) { id status submittedAt finishedAt logCount steps { name status rowsOut } } }', variables: { id } };
+    const body = {
+      query:
+        'query($id: ID!) { job(id: $id) { id status submittedAt finishedAt logCount steps { name status rowsOut } } }',
+      variables: { id },
+    };
     await autocannon(app.url, body, { connections: CONNECTIONS, seconds: 1 });
     job = await autocannon(app.url, body, { connections: CONNECTIONS, seconds: SECONDS });
   } finally {
@@ -40,12 +60,17 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
     '',
     '| query | requests/s | p50 | p99 | non-2xx | errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map(([name, r]) => `| ${name} | ${fmt(r.requests.average)} | ${r.latency.p50} ms | ${r.latency.p99} ms | ${r.non2xx} | ${r.errors} |`),
+    ...rows.map(
+      ([name, r]) =>
+        `| ${name} | ${fmt(r.requests.average)} | ${r.latency.p50} ms | ${r.latency.p99} ms | ${r.non2xx} | ${r.errors} |`,
+    ),
     '',
     `\`job(id)\` throughput is **${fmt(ratio, 2)} ×** the bare hello query's (no target set: it reads the job from the store and resolves a dozen fields).`,
   ];
   for (const line of markdown) context.log(line);
-  const missed = [...rows].filter(([, r]) => r.non2xx > 0 || r.errors > 0).map(([name, r]) => `${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+  const missed = [...rows]
+    .filter(([, r]) => r.non2xx > 0 || r.errors > 0)
+    .map(([name, r]) => `${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
   return { markdown: markdown.join('\n'), missed };
 }
 

@@ -7,7 +7,14 @@
 import { Agent, request } from 'node:http';
 import { availableParallelism } from 'node:os';
 import type { BenchContext, BenchModule, BenchOutcome } from './bench-module.js';
-import { cancelJob, fmt, percentile, startServerProcess, submitSteps, waitForStatus } from './graphql-support.js';
+import {
+  cancelJob,
+  fmt,
+  percentile,
+  startServerProcess,
+  submitSteps,
+  waitForStatus,
+} from './graphql-support.js';
 
 const REQUESTS = Number(process.env.FDA_BENCH_REQUESTS ?? 1000);
 
@@ -20,10 +27,23 @@ async function measure(url: string, body: string, count: number): Promise<number
     for (let i = 0; i < count; i++) {
       const started = performance.now();
       await new Promise<void>((resolve, reject) => {
-        const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-          res.resume();
-          res.once('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
-        });
+        const req = request(
+          target,
+          {
+            method: 'POST',
+            agent,
+            headers: {
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+            },
+          },
+          (res) => {
+            res.resume();
+            res.once('end', () =>
+              res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`)),
+            );
+          },
+        );
         req.once('error', reject);
         req.end(body);
       });
@@ -44,27 +64,48 @@ const GOAL_RATIO = 2;
 async function run(context: BenchContext): Promise<BenchOutcome> {
   const server = await startServerProcess('app', { maxConcurrentJobs: 4 });
   try {
-    const probeJob = await submitSteps(server.url, [{ name: 'p', componentClassName: 'TestRowsProducer', componentArguments: { rows: 3 } }]);
+    const probeJob = await submitSteps(server.url, [
+      { name: 'p', componentClassName: 'TestRowsProducer', componentArguments: { rows: 3 } },
+    ]);
     await waitForStatus(server.url, probeJob, ['FINISHED']);
-    const body = JSON.stringify({ query: 'query($id: ID!) { job(id: $id) { id status finishedAt } }', variables: { id: probeJob } });
+    const body = JSON.stringify({
+      query: 'query($id: ID!) { job(id: $id) { id status finishedAt } }',
+      variables: { id: probeJob },
+    });
 
     await measure(server.url, body, 200); // warm-up
     const idle = await measure(server.url, body, REQUESTS);
 
     const cpu = [];
-    for (let i = 0; i < 4; i++) cpu.push(await submitSteps(server.url, [{ name: 'cpu', componentClassName: 'TestCpuProducer', componentArguments: { ms: 600_000 } }]));
+    for (let i = 0; i < 4; i++)
+      cpu.push(
+        await submitSteps(server.url, [
+          {
+            name: 'cpu',
+            componentClassName: 'TestCpuProducer',
+            componentArguments: { ms: 600_000 },
+          },
+        ]),
+      );
     for (const id of cpu) await waitForStatus(server.url, id, ['RUNNING']);
     const busy = await measure(server.url, body, REQUESTS);
     for (const id of cpu) await cancelJob(server.url, id);
 
     // Contrast: the same kind of work on the event loop itself (4 jobs, each 20 rounds of 100 ms,
     // giving the loop back between rounds), starting once all four are submitted.
-    const spin = [{ name: 'cpu', componentClassName: 'TestCpuProducer', componentArguments: { ms: 100, times: 20, delayMs: 500, offload: false } }];
+    const spin = [
+      {
+        name: 'cpu',
+        componentClassName: 'TestCpuProducer',
+        componentArguments: { ms: 100, times: 20, delayMs: 500, offload: false },
+      },
+    ];
     const blocking = await Promise.all([0, 1, 2, 3].map(() => submitSteps(server.url, spin)));
     for (const id of blocking) await waitForStatus(server.url, id, ['RUNNING']);
     await new Promise((resolve) => setTimeout(resolve, 600));
     const blocked = await measure(server.url, body, 50);
-    for (const id of blocking) await waitForStatus(server.url, id, ['FINISHED', 'FAILED', 'CANCELLED']);
+    for (const id of blocking)
+      await waitForStatus(server.url, id, ['FINISHED', 'FAILED', 'CANCELLED']);
 
     const ratio = percentile(busy, 99) / percentile(idle, 99);
     const threads = Math.max(1, availableParallelism() - 1);
@@ -80,7 +121,13 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
       `p99 while CPU-heavy jobs run is **${fmt(ratio, 2)} ×** idle (goal: below ${GOAL_RATIO}).`,
     ];
     for (const line of markdown) context.log(line);
-    return { markdown: markdown.join('\n'), missed: ratio < GOAL_RATIO ? [] : [`p99 under CPU load is ${fmt(ratio, 2)} × idle, goal below ${GOAL_RATIO}`] };
+    return {
+      markdown: markdown.join('\n'),
+      missed:
+        ratio < GOAL_RATIO
+          ? []
+          : [`p99 under CPU load is ${fmt(ratio, 2)} × idle, goal below ${GOAL_RATIO}`],
+    };
   } finally {
     await server.stop();
   }
@@ -88,6 +135,7 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
 
 export const responsivenessBench: BenchModule = {
   name: 'graphql-responsiveness',
-  description: 'p99 latency of a small query while 4 jobs run a CPU-heavy step, against an idle server.',
+  description:
+    'p99 latency of a small query while 4 jobs run a CPU-heavy step, against an idle server.',
   run,
 };

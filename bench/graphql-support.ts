@@ -9,11 +9,18 @@ export interface BenchServer {
 }
 
 /** Starts `graphql-bench-server.ts` in a child process (`app` with server.json overrides, or `bare`). */
-export async function startServerProcess(mode: 'app' | 'bare', server: Record<string, unknown> = {}): Promise<BenchServer> {
+export async function startServerProcess(
+  mode: 'app' | 'bare',
+  server: Record<string, unknown> = {},
+): Promise<BenchServer> {
   const entry = fileURLToPath(new URL('./graphql-bench-server.ts', import.meta.url));
   // FDA_BENCH_SERVER_NODE_OPTIONS adds node flags to the server process, e.g. `--cpu-prof` to profile it.
   const extra = process.env.FDA_BENCH_SERVER_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? [];
-  const child: ChildProcess = spawn(process.execPath, [...extra, '--import', 'tsx', entry, mode, JSON.stringify(server)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...extra, '--import', 'tsx', entry, mode, JSON.stringify(server)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
@@ -29,8 +36,16 @@ export async function startServerProcess(mode: 'app' | 'bare', server: Record<st
   };
 }
 
-export async function gql<T>(url: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+export async function gql<T>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<T> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data?: T; errors?: unknown };
   if (body.errors || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
   return body.data;
@@ -42,7 +57,8 @@ export async function submitSteps(url: string, steps: unknown[]): Promise<string
     'mutation($steps: [StepInput!]!) { submitJob(input: { steps: $steps }) { __typename ... on Job { id } ... on Error { message } } }',
     { steps },
   );
-  if (!data.submitJob.id) throw new Error(`submitJob: ${data.submitJob.__typename} ${data.submitJob.message}`);
+  if (!data.submitJob.id)
+    throw new Error(`submitJob: ${data.submitJob.__typename} ${data.submitJob.message}`);
   return data.submitJob.id;
 }
 
@@ -50,10 +66,19 @@ export async function cancelJob(url: string, id: string): Promise<void> {
   await gql(url, 'mutation($id: ID!) { cancelJob(id: $id) { __typename } }', { id });
 }
 
-export async function waitForStatus(url: string, id: string, statuses: string[], timeoutMs = 120_000): Promise<string> {
+export async function waitForStatus(
+  url: string,
+  id: string,
+  statuses: string[],
+  timeoutMs = 120_000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { job } = await gql<{ job: { status: string } }>(url, 'query($id: ID!) { job(id: $id) { status } }', { id });
+    const { job } = await gql<{ job: { status: string } }>(
+      url,
+      'query($id: ID!) { job(id: $id) { status } }',
+      { id },
+    );
     if (statuses.includes(job.status)) return job.status;
     if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -84,7 +109,10 @@ export class LatencyHistogram {
 /** Exact percentile of a list of samples (sorted in place). */
 export function percentile(samples: number[], p: number): number {
   samples.sort((a, b) => a - b);
-  return samples[Math.min(samples.length - 1, Math.max(0, Math.ceil((p / 100) * samples.length) - 1))] ?? Number.NaN;
+  return (
+    samples[Math.min(samples.length - 1, Math.max(0, Math.ceil((p / 100) * samples.length) - 1))] ??
+    Number.NaN
+  );
 }
 
 export interface AutocannonResult {
@@ -95,9 +123,27 @@ export interface AutocannonResult {
 }
 
 /** Runs autocannon in its own process against `url`, POSTing one GraphQL operation. */
-export async function autocannon(url: string, body: unknown, options: { connections: number; seconds: number }): Promise<AutocannonResult> {
+export async function autocannon(
+  url: string,
+  body: unknown,
+  options: { connections: number; seconds: number },
+): Promise<AutocannonResult> {
   const cli = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
-  const args = [cli, '-j', '-c', String(options.connections), '-d', String(options.seconds), '-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify(body), `${url}/graphql`];
+  const args = [
+    cli,
+    '-j',
+    '-c',
+    String(options.connections),
+    '-d',
+    String(options.seconds),
+    '-m',
+    'POST',
+    '-H',
+    'content-type=application/json',
+    '-b',
+    JSON.stringify(body),
+    `${url}/graphql`,
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
@@ -106,4 +152,5 @@ export async function autocannon(url: string, body: unknown, options: { connecti
   return JSON.parse(out) as AutocannonResult;
 }
 
-export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

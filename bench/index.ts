@@ -17,14 +17,25 @@ import { responsivenessBench } from './graphql-responsiveness.js';
 import { loadBench } from './load.js';
 import { memoryBench } from './memory.js';
 
-const modules: BenchModule[] = [jobLogsBench, tradeDaysPipelineBench, storageBench, fanoutBench, responsivenessBench, overheadBench, loadBench, memoryBench];
+const modules: BenchModule[] = [
+  jobLogsBench,
+  tradeDaysPipelineBench,
+  storageBench,
+  fanoutBench,
+  responsivenessBench,
+  overheadBench,
+  loadBench,
+  memoryBench,
+];
 
 const RESULTS_FILE = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
 async function main(names: string[]): Promise<number> {
   const unknown = names.filter((name) => !modules.some((m) => m.name === name));
   if (unknown.length > 0) {
-    console.error(`unknown benchmark ${unknown.join(', ')}; known: ${modules.map((m) => m.name).join(', ')}`);
+    console.error(
+      `unknown benchmark ${unknown.join(', ')}; known: ${modules.map((m) => m.name).join(', ')}`,
+    );
     return 2;
   }
   const selected = names.length === 0 ? modules : modules.filter((m) => names.includes(m.name));
@@ -35,7 +46,10 @@ async function main(names: string[]): Promise<number> {
     const started = Date.now();
     const outcome = await module.run({ log: (line) => console.log(line) });
     const minutes = ((Date.now() - started) / 60_000).toFixed(1);
-    sections.set(module.name, `## ${module.name}\n\n_${module.description} Run ${new Date().toISOString()}, took ${minutes} min._\n\n${outcome.markdown}`);
+    sections.set(
+      module.name,
+      `## ${module.name}\n\n_${module.description} Run ${new Date().toISOString()}, took ${minutes} min._\n\n${outcome.markdown}`,
+    );
     missed.push(...outcome.missed.map((m) => `${module.name}: ${m}`));
   }
   writeResults(RESULTS_FILE, machineMarkdown(), sections);

@@ -23,9 +23,21 @@ const ROUNDS = 3;
 
 type LoggerKind = 'job' | 'silent' | 'pino';
 
-async function runJob(app: App, logger: LoggerKind): Promise<{ loopMs: number; totalMs: number; job: Job }> {
+async function runJob(
+  app: App,
+  logger: LoggerKind,
+): Promise<{ loopMs: number; totalMs: number; job: Job }> {
   const started = performance.now();
-  const submitted = await app.executor.submit({ steps: [{ name: 'log', componentClassName: 'BenchLogLines', preComponentName: '', componentArguments: { lines: LINES, logger } }] });
+  const submitted = await app.executor.submit({
+    steps: [
+      {
+        name: 'log',
+        componentClassName: 'BenchLogLines',
+        preComponentName: '',
+        componentArguments: { lines: LINES, logger },
+      },
+    ],
+  });
   if (!submitted.ok) throw new Error(JSON.stringify(submitted.problems));
   const job = await waitForJob(app, submitted.job.id, 600_000);
   const totalMs = performance.now() - started;
@@ -33,16 +45,30 @@ async function runJob(app: App, logger: LoggerKind): Promise<{ loopMs: number; t
   return { loopMs: (job.steps[0]!.result as { loopMs: number }).loopMs, totalMs, job };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export const jobLogsBench: BenchModule = {
   name: 'job-logs',
   description: `A job logging ${LINES.toLocaleString('en')} lines, against the same loop on a silent logger.`,
   async run({ log }) {
     const dir = mkdtempSync(join(tmpdir(), 'fda-bench-logs-'));
-    writeFileSync(join(dir, 'server.json'), JSON.stringify({ port: 0, componentsDir: fileURLToPath(new URL('./components', import.meta.url)), fillEmptyCalendarOnStart: false, log: { level: 'info' } }));
-    writeFileSync(join(dir, 'storage.json'), JSON.stringify({ sqlite: { local: { file: 'control.sqlite' } } }));
-    const app = buildApp(loadAppConfig({ FDA_CONFIG_DIR: dir }), { logDestination: new Writable({ write: (_c, _e, cb) => cb() }) });
+    writeFileSync(
+      join(dir, 'server.json'),
+      JSON.stringify({
+        port: 0,
+        componentsDir: fileURLToPath(new URL('./components', import.meta.url)),
+        fillEmptyCalendarOnStart: false,
+        log: { level: 'info' },
+      }),
+    );
+    writeFileSync(
+      join(dir, 'storage.json'),
+      JSON.stringify({ sqlite: { local: { file: 'control.sqlite' } } }),
+    );
+    const app = buildApp(loadAppConfig({ FDA_CONFIG_DIR: dir }), {
+      logDestination: new Writable({ write: (_c, _e, cb) => cb() }),
+    });
     await app.start();
     try {
       for (const kind of ['silent', 'pino', 'job'] as const) await runJob(app, kind); // warm-up
@@ -57,7 +83,9 @@ export const jobLogsBench: BenchModule = {
         const run = await runJob(app, 'job');
         captured.push(run.loopMs);
         totals.push(run.totalMs);
-        complete &&= run.job.logCount >= LINES && (await app.store.lastLogSeq(run.job.id)) === run.job.logCount;
+        complete &&=
+          run.job.logCount >= LINES &&
+          (await app.store.lastLogSeq(run.job.id)) === run.job.logCount;
       }
       const base = median(silent);
       const pinoMs = median(plain);

@@ -45,7 +45,8 @@ export interface LoadClientsReport {
   elapsedMs: number;
 }
 
-const SUBMIT = 'mutation($steps: [StepInput!]!) { submitJob(input: { steps: $steps }) { __typename ... on Job { id } ... on Error { message code } } }';
+const SUBMIT =
+  'mutation($steps: [StepInput!]!) { submitJob(input: { steps: $steps }) { __typename ... on Job { id } ... on Error { message code } } }';
 const LOGS = 'subscription($id: ID!) { jobLogs(id: $id) { lines { seq } } }';
 const STATUS = 'query($id: ID!) { job(id: $id) { status logCount } }';
 
@@ -64,19 +65,29 @@ const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
 
 function postOnce<T>(url: string, body: string): Promise<GraphQLAnswer<T>> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/graphql`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        try {
-          resolve(JSON.parse(text) as GraphQLAnswer<T>);
-        } catch {
-          reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`));
-        }
-      });
-    });
-    req.on('error', (error: NodeJS.ErrnoException) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
+    const req = request(
+      `${url}/graphql`,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(text) as GraphQLAnswer<T>);
+          } catch {
+            reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`));
+          }
+        });
+      },
+    );
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      reject(Object.assign(error, { reusedSocket: req.reusedSocket })),
+    );
     req.end(body);
   });
 }
@@ -86,7 +97,11 @@ function postOnce<T>(url: string, body: string): Promise<GraphQLAnswer<T>> {
  * server closed it as idle (its keep-alive timeout) never reached the server: it is sent again, as
  * Node's documentation advises for `ECONNRESET` on a reused socket.
  */
-async function post<T>(url: string, query: string, variables: Record<string, unknown>): Promise<GraphQLAnswer<T>> {
+async function post<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<GraphQLAnswer<T>> {
   const body = JSON.stringify({ query, variables });
   try {
     return await postOnce<T>(url, body);
@@ -113,7 +128,8 @@ async function runLoadClients(options: LoadClientsOptions): Promise<LoadClientsR
     lateClients: 0,
     elapsedMs: 0,
   };
-  const count = (into: Record<string, number>, message: string) => (into[message] = (into[message] ?? 0) + 1);
+  const count = (into: Record<string, number>, message: string) =>
+    (into[message] = (into[message] ?? 0) + 1);
   const fail = (error: unknown) => {
     const message = error instanceof Error ? error.message : JSON.stringify(error);
     const limit = /LIMIT_EXCEEDED|LimitExceeded/.test(message);
@@ -121,7 +137,13 @@ async function runLoadClients(options: LoadClientsOptions): Promise<LoadClientsR
   };
   const wsUrl = `${options.url.replace(/^http/, 'ws')}/graphql`;
   const deadline = options.startAt + options.seconds * 1000;
-  const steps = [{ name: 'p', componentClassName: 'TestRowsProducer', componentArguments: { rows: 5, lines: options.lines } }];
+  const steps = [
+    {
+      name: 'p',
+      componentClassName: 'TestRowsProducer',
+      componentArguments: { rows: 5, lines: options.lines },
+    },
+  ];
 
   const follow = (client: Client, id: string): Promise<{ lines: number; inOrder: boolean }> =>
     new Promise((resolve) => {
@@ -152,17 +174,31 @@ async function runLoadClients(options: LoadClientsOptions): Promise<LoadClientsR
     let connected!: () => void;
     const open = new Promise<void>((resolve) => (connected = resolve));
     // A socket that closes before connecting ends the wait too; its subscriptions then fail and are counted.
-    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, on: { connected: () => connected(), closed: () => connected() } });
+    const client = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      on: { connected: () => connected(), closed: () => connected() },
+    });
     try {
       await Promise.all([open, post(options.url, '{ __typename }', {}).catch(fail)]);
       report.connectMs.push(performance.now() - t);
       if (Date.now() > options.startAt) report.lateClients++;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, options.startAt - Date.now())));
-      for (let jobs = 0; Date.now() < deadline && jobs < (options.maxJobsPerClient ?? Infinity); jobs++) {
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.max(0, options.startAt - Date.now())),
+      );
+      for (
+        let jobs = 0;
+        Date.now() < deadline && jobs < (options.maxJobsPerClient ?? Infinity);
+        jobs++
+      ) {
         const t0 = performance.now();
         let id: string | undefined;
         try {
-          const answer = await post<{ submitJob: { __typename: string; id?: string; message?: string; code?: string } }>(options.url, SUBMIT, { steps });
+          const answer = await post<{
+            submitJob: { __typename: string; id?: string; message?: string; code?: string };
+          }>(options.url, SUBMIT, { steps });
           report.submitMs.push(performance.now() - t0);
           const result = answer.data?.submitJob;
           if (answer.errors || !result) fail(answer.errors ?? answer);
@@ -178,7 +214,11 @@ async function runLoadClients(options: LoadClientsOptions): Promise<LoadClientsR
         report.submitted++;
         const followed = await follow(client, id);
         const t1 = performance.now();
-        const status = await post<{ job: { status: string; logCount: number } | null }>(options.url, STATUS, { id }).catch((error: unknown) => {
+        const status = await post<{ job: { status: string; logCount: number } | null }>(
+          options.url,
+          STATUS,
+          { id },
+        ).catch((error: unknown) => {
           fail(error);
           return undefined;
         });

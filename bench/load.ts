@@ -27,7 +27,9 @@ const CONNECT_MS = 8000;
 
 async function runClients(options: LoadClientsOptions): Promise<LoadClientsReport> {
   const entry = fileURLToPath(new URL('./load-clients.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, JSON.stringify(options)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   const [code] = (await once(child, 'exit')) as [number | null];
@@ -36,10 +38,12 @@ async function runClients(options: LoadClientsOptions): Promise<LoadClientsRepor
 }
 
 function merge(reports: LoadClientsReport[]): LoadClientsReport {
-  const sum = (pick: (r: LoadClientsReport) => number) => reports.reduce((total, r) => total + pick(r), 0);
+  const sum = (pick: (r: LoadClientsReport) => number) =>
+    reports.reduce((total, r) => total + pick(r), 0);
   const counts = (pick: (r: LoadClientsReport) => Record<string, number>) => {
     const out: Record<string, number> = {};
-    for (const r of reports) for (const [k, v] of Object.entries(pick(r))) out[k] = (out[k] ?? 0) + v;
+    for (const r of reports)
+      for (const [k, v] of Object.entries(pick(r))) out[k] = (out[k] ?? 0) + v;
     return out;
   };
   return {
@@ -59,7 +63,12 @@ function merge(reports: LoadClientsReport[]): LoadClientsReport {
   };
 }
 
-type JobPage = { jobs: { nodes: { status: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+type JobPage = {
+  jobs: {
+    nodes: { status: string }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+};
 
 /** Every job the server holds, by status (paging through `jobs`). */
 async function serverJobs(url: string): Promise<Record<string, number>> {
@@ -87,18 +96,36 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
   let exitCode: number | string;
   try {
     // One job first, so "before" is a server that has loaded everything a job touches.
-    const warmUp = await runClients({ url: server.url, clients: 1, startAt: Date.now(), seconds: 60, lines: LINES, maxJobsPerClient: 1 });
-    if (warmUp.finished !== 1) throw new Error(`the warm-up job did not finish: ${JSON.stringify(warmUp)}`);
+    const warmUp = await runClients({
+      url: server.url,
+      clients: 1,
+      startAt: Date.now(),
+      seconds: 60,
+      lines: LINES,
+      maxJobsPerClient: 1,
+    });
+    if (warmUp.finished !== 1)
+      throw new Error(`the warm-up job did not finish: ${JSON.stringify(warmUp)}`);
     await sleep(2000);
     rssBefore = rssBytes(server.pid);
-    context.log(`${CLIENTS} clients in ${PROCESSES} process(es) for ${SECONDS} s, jobs of ${LINES} lines; server RSS before: ${mib(rssBefore)}`);
+    context.log(
+      `${CLIENTS} clients in ${PROCESSES} process(es) for ${SECONDS} s, jobs of ${LINES} lines; server RSS before: ${mib(rssBefore)}`,
+    );
     const sampler = setInterval(() => during.push(rssBytes(server.pid)), 1000);
     try {
       const perProcess = Math.ceil(CLIENTS / PROCESSES);
       const startAt = Date.now() + CONNECT_MS;
       report = merge(
         await Promise.all(
-          Array.from({ length: PROCESSES }, (_, i) => runClients({ url: server.url, clients: Math.min(perProcess, CLIENTS - i * perProcess), startAt, seconds: SECONDS, lines: LINES })),
+          Array.from({ length: PROCESSES }, (_, i) =>
+            runClients({
+              url: server.url,
+              clients: Math.min(perProcess, CLIENTS - i * perProcess),
+              startAt,
+              seconds: SECONDS,
+              lines: LINES,
+            }),
+          ),
         ),
       );
     } finally {
@@ -132,7 +159,13 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
     `| submitJob latency p50 / p99 / max | ${fmt(percentile(report.submitMs, 50), 1)} / ${fmt(percentile(report.submitMs, 99), 1)} / ${fmt(percentile(report.submitMs, 100), 1)} ms |`,
     `| small query (job status) latency p50 / p99 / max | ${fmt(percentile(report.queryMs, 50), 1)} / ${fmt(percentile(report.queryMs, 99), 1)} / ${fmt(percentile(report.queryMs, 100), 1)} ms |`,
     `| refusals by a documented limit | ${limitCount}${limitCount > 0 ? ` (${Object.keys(report.limitErrors).join('; ')})` : ''} |`,
-    `| other errors | ${errorCount}${errorCount > 0 ? ` (${Object.entries(report.errors).map(([m, n]) => `${n} × ${m}`).join('; ')})` : ''} |`,
+    `| other errors | ${errorCount}${
+      errorCount > 0
+        ? ` (${Object.entries(report.errors)
+            .map(([m, n]) => `${n} × ${m}`)
+            .join('; ')})`
+        : ''
+    } |`,
     `| server RSS before | ${mib(rssBefore)} |`,
     `| server RSS during: median / max (${during.length} samples, 1 s apart) | ${mib(sortedDuring[Math.floor(sortedDuring.length / 2)] ?? 0)} / ${mib(sortedDuring.at(-1) ?? 0)} |`,
     `| server RSS after (${SETTLE_MS / 1000} s idle) | ${mib(rssAfter)} |`,
@@ -150,9 +183,14 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
   context.log(markdown);
   const missed: string[] = [];
   if (lostJobs !== 0 || report.notFinished.length > 0 || unfinishedHeld > 0) {
-    missed.push(`jobs lost or unfinished: ${lostJobs} not held by the server, ${report.notFinished.length} not FINISHED (${report.notFinished.slice(0, 5).join(', ')}), ${unfinishedHeld} still waiting or running`);
+    missed.push(
+      `jobs lost or unfinished: ${lostJobs} not held by the server, ${report.notFinished.length} not FINISHED (${report.notFinished.slice(0, 5).join(', ')}), ${unfinishedHeld} still waiting or running`,
+    );
   }
-  if (lostLines !== 0 || report.jobsWithLineProblems > 0) missed.push(`log lines: ${lostLines} lost, ${report.jobsWithLineProblems} jobs with line problems`);
+  if (lostLines !== 0 || report.jobsWithLineProblems > 0)
+    missed.push(
+      `log lines: ${lostLines} lost, ${report.jobsWithLineProblems} jobs with line problems`,
+    );
   if (errorCount > 0) missed.push(`${errorCount} errors other than the documented limits`);
   if (exitCode !== 0) missed.push(`the server exited with ${exitCode} on SIGTERM`);
   return { markdown, missed };

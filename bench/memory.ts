@@ -22,7 +22,8 @@ const IN_FLIGHT = 40;
 const SETTLE_MS = 10_000;
 const LIMIT_BYTES = 50 * 1000 * 1000;
 
-const SUBMIT = 'mutation($steps: [StepInput!]!) { submitJob(input: { steps: $steps }) { __typename ... on Job { id } ... on Error { message } } }';
+const SUBMIT =
+  'mutation($steps: [StepInput!]!) { submitJob(input: { steps: $steps }) { __typename ... on Job { id } ... on Error { message } } }';
 const STATUS = 'subscription($id: ID!) { jobStatus(id: $id) { job { status logCount } } }';
 
 interface Driver {
@@ -37,8 +38,15 @@ interface Driver {
 
 function startDriver(url: string): Driver {
   const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
-  const ws: Client = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
-  const steps = [{ name: 'p', componentClassName: 'TestChattyProducer', componentArguments: { lines: LINES } }];
+  const ws: Client = createClient({
+    url: `${url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+  });
+  const steps = [
+    { name: 'p', componentClassName: 'TestChattyProducer', componentArguments: { lines: LINES } },
+  ];
   const body = JSON.stringify({ query: SUBMIT, variables: { steps } });
   let submitted = 0;
   let finished = 0;
@@ -46,16 +54,29 @@ function startDriver(url: string): Driver {
 
   const submit = () =>
     new Promise<string>((resolve, reject) => {
-      const req = request(`${url}/graphql`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          const answer = (JSON.parse(text) as { data?: { submitJob: { id?: string; message?: string } } }).data?.submitJob;
-          if (answer?.id) resolve(answer.id);
-          else reject(new Error(`submitJob: ${text.slice(0, 300)}`));
-        });
-      });
+      const req = request(
+        `${url}/graphql`,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => {
+            const answer = (
+              JSON.parse(text) as { data?: { submitJob: { id?: string; message?: string } } }
+            ).data?.submitJob;
+            if (answer?.id) resolve(answer.id);
+            else reject(new Error(`submitJob: ${text.slice(0, 300)}`));
+          });
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -65,7 +86,11 @@ function startDriver(url: string): Driver {
       let last: { status: string; logCount: number } | undefined;
       ws.subscribe<{ jobStatus: { job: { status: string; logCount: number } } }>(
         { query: STATUS, variables: { id } },
-        { next: (r) => (last = r.data?.jobStatus.job ?? last), error: reject, complete: () => (last ? resolve(last) : reject(new Error(`no status for ${id}`))) },
+        {
+          next: (r) => (last = r.data?.jobStatus.job ?? last),
+          error: reject,
+          complete: () => (last ? resolve(last) : reject(new Error(`no status for ${id}`))),
+        },
       );
     });
 
@@ -108,7 +133,11 @@ interface Measured {
 }
 
 /** One run against a fresh server started with `nodeFlags`. */
-async function measure(context: BenchContext, name: string, nodeFlags: readonly string[]): Promise<Measured> {
+async function measure(
+  context: BenchContext,
+  name: string,
+  nodeFlags: readonly string[],
+): Promise<Measured> {
   const server = await startServerUnderTest({}, nodeFlags);
   const driver = startDriver(server.url);
   const curve: { jobs: number; rss: number }[] = [];
@@ -116,12 +145,16 @@ async function measure(context: BenchContext, name: string, nodeFlags: readonly 
   let afterAll = 0;
   let seconds = 0;
   try {
-    context.log(`${name}: ${fmt(JOBS)} jobs of ${LINES} lines, ${IN_FLIGHT} in flight; server RSS at start: ${mib(rssBytes(server.pid))}`);
+    context.log(
+      `${name}: ${fmt(JOBS)} jobs of ${LINES} lines, ${IN_FLIGHT} in flight; server RSS at start: ${mib(rssBytes(server.pid))}`,
+    );
     const started = Date.now();
     await driver.runUntil(FIRST);
     await sleep(SETTLE_MS);
     afterFirst = rssBytes(server.pid);
-    context.log(`  after the first ${FIRST} jobs and ${SETTLE_MS / 1000} s idle: ${mib(afterFirst)}`);
+    context.log(
+      `  after the first ${FIRST} jobs and ${SETTLE_MS / 1000} s idle: ${mib(afterFirst)}`,
+    );
     const step = Math.max(FIRST, Math.round(JOBS / 10));
     for (let total = step; total <= JOBS; total += step) {
       await driver.runUntil(total);
@@ -136,7 +169,16 @@ async function measure(context: BenchContext, name: string, nodeFlags: readonly 
     await driver.close();
   }
   const exitCode = await server.stop();
-  return { name, afterFirst, afterAll, curve, finished: driver.finished, wrong: driver.wrong, seconds, exitCode };
+  return {
+    name,
+    afterFirst,
+    afterAll,
+    curve,
+    finished: driver.finished,
+    wrong: driver.wrong,
+    seconds,
+    exitCode,
+  };
 }
 
 /**
@@ -162,21 +204,30 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
     header,
     `| --- | ${runs.map(() => '---:').join(' | ')} |`,
     `| after the first ${FIRST} jobs (+ idle) | ${runs.map((m) => cell(m.afterFirst)).join(' | ')} |`,
-    ...runs[0]!.curve.map((c, i) => `| after ${fmt(c.jobs)} jobs | ${runs.map((m) => cell(m.curve[i]?.rss ?? 0)).join(' | ')} |`),
+    ...runs[0]!.curve.map(
+      (c, i) =>
+        `| after ${fmt(c.jobs)} jobs | ${runs.map((m) => cell(m.curve[i]?.rss ?? 0)).join(' | ')} |`,
+    ),
     `| after all ${fmt(JOBS)} jobs (+ idle) | ${runs.map((m) => cell(m.afterAll)).join(' | ')} |`,
     `| **difference** (limit ${LIMIT_BYTES / 1e6} MB) | ${runs.map((m) => `**${(growth(m) / 1e6).toFixed(1)} MB**`).join(' | ')} |`,
     `| jobs FINISHED with all ${LINES + 2} lines | ${runs.map((m) => fmt(m.finished)).join(' | ')} |`,
     `| jobs/s | ${runs.map((m) => fmt(JOBS / m.seconds, 0)).join(' | ')} |`,
     `| exit code on SIGTERM | ${runs.map((m) => String(m.exitCode)).join(' | ')} |`,
     '',
-    'Without the cap the outcome varies from run to run on this machine (24 GB, so V8 allows itself about 4 GB of old space): while this module was written, runs grew 139 MB and more, others stayed under the limit. Heap snapshots of the server after 1,000 and after 6,000 jobs hold the same live set (about 30 MB each), so nothing about finished jobs is retained; what grew in those runs was V8\'s committed old space (43 MB to 226 MB, its live part near 40 MB), which it did not give back when idle. With the old generation capped at 512 MB (as `npm start` runs the server) every run stayed well within the limit.',
+    "Without the cap the outcome varies from run to run on this machine (24 GB, so V8 allows itself about 4 GB of old space): while this module was written, runs grew 139 MB and more, others stayed under the limit. Heap snapshots of the server after 1,000 and after 6,000 jobs hold the same live set (about 30 MB each), so nothing about finished jobs is retained; what grew in those runs was V8's committed old space (43 MB to 226 MB, its live part near 40 MB), which it did not give back when idle. With the old generation capped at 512 MB (as `npm start` runs the server) every run stayed well within the limit.",
   ].join('\n');
   context.log(markdown);
   const missed: string[] = [];
   const shipped = runs[0]!;
-  if (growth(shipped) > LIMIT_BYTES) missed.push(`RSS grew ${(growth(shipped) / 1e6).toFixed(1)} MB from the first ${FIRST} jobs to all ${JOBS}, ${shipped.name} (limit ${LIMIT_BYTES / 1e6} MB)`);
+  if (growth(shipped) > LIMIT_BYTES)
+    missed.push(
+      `RSS grew ${(growth(shipped) / 1e6).toFixed(1)} MB from the first ${FIRST} jobs to all ${JOBS}, ${shipped.name} (limit ${LIMIT_BYTES / 1e6} MB)`,
+    );
   for (const m of runs) {
-    if (m.wrong.length > 0 || m.finished !== JOBS) missed.push(`${m.name}: ${JOBS - m.finished} jobs did not finish with every line (${m.wrong.slice(0, 3).join('; ')})`);
+    if (m.wrong.length > 0 || m.finished !== JOBS)
+      missed.push(
+        `${m.name}: ${JOBS - m.finished} jobs did not finish with every line (${m.wrong.slice(0, 3).join('; ')})`,
+      );
     if (m.exitCode !== 0) missed.push(`${m.name}: the server exited with ${m.exitCode} on SIGTERM`);
   }
   return { markdown, missed };

@@ -23,9 +23,19 @@ export interface ServerUnderTest {
  * Starts the server with production-like settings (log level info, 50 ms batches) plus `server`
  * overrides, with the Node flags of `npm start` unless `nodeFlags` says otherwise.
  */
-export async function startServerUnderTest(server: Record<string, unknown> = {}, nodeFlags: readonly string[] = START_NODE_FLAGS): Promise<ServerUnderTest> {
+export async function startServerUnderTest(
+  server: Record<string, unknown> = {},
+  nodeFlags: readonly string[] = START_NODE_FLAGS,
+): Promise<ServerUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'fda-bench-server-'));
-  writeTestConfig(dir, { server: { componentsDir: GRAPHQL_COMPONENTS_DIR, shutdownGraceSeconds: 10, log: { level: 'info', batchMs: 50 }, ...server } });
+  writeTestConfig(dir, {
+    server: {
+      componentsDir: GRAPHQL_COMPONENTS_DIR,
+      shutdownGraceSeconds: 10,
+      log: { level: 'info', batchMs: 50 },
+      ...server,
+    },
+  });
   const child = await startServerProcess(dir, {}, nodeFlags);
   return {
     url: child.url,

@@ -30,29 +30,73 @@ const SQLITE_UPSERT_ROW =
 
 export const tradeDaysPipelineBench: BenchModule = {
   name: 'trade-days',
-  description: 'The default trade-day job (offline calendar, whole covered range) into two MySQL databases and SQLite, against row by row.',
+  description:
+    'The default trade-day job (offline calendar, whole covered range) into two MySQL databases and SQLite, against row by row.',
   async run({ log }) {
     const instance = await startMariadbInstance();
     const dir = mkdtempSync(join(tmpdir(), 'fda-bench-pipeline-'));
-    const monitor = await mysql.createConnection({ host: instance.host, port: instance.port, user: 'root' });
-    const questions = async () => Number((await monitor.query<mysql.RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Questions'"))[0][0]!.Value);
+    const monitor = await mysql.createConnection({
+      host: instance.host,
+      port: instance.port,
+      user: 'root',
+    });
+    const questions = async () =>
+      Number(
+        (await monitor.query<mysql.RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Questions'"))[0][0]!
+          .Value,
+      );
     try {
-      const mysqlTarget = (database: string) => ({ host: instance.host, port: instance.port, user: 'root', password: '', database });
-      writeFileSync(join(dir, 'server.json'), JSON.stringify({ port: 0, fillEmptyCalendarOnStart: false, scheduledJobsDir: 'none', log: { level: 'warn' } }));
+      const mysqlTarget = (database: string) => ({
+        host: instance.host,
+        port: instance.port,
+        user: 'root',
+        password: '',
+        database,
+      });
+      writeFileSync(
+        join(dir, 'server.json'),
+        JSON.stringify({
+          port: 0,
+          fillEmptyCalendarOnStart: false,
+          scheduledJobsDir: 'none',
+          log: { level: 'warn' },
+        }),
+      );
       writeFileSync(
         join(dir, 'storage.json'),
-        JSON.stringify({ control: 'local', sqlite: { local: { file: 'pipeline.sqlite' } }, mysql: { mysql_a: mysqlTarget('bench_a'), mysql_b: mysqlTarget('bench_b') } }),
+        JSON.stringify({
+          control: 'local',
+          sqlite: { local: { file: 'pipeline.sqlite' } },
+          mysql: { mysql_a: mysqlTarget('bench_a'), mysql_b: mysqlTarget('bench_b') },
+        }),
       );
-      const app = buildApp(loadAppConfig({ FDA_CONFIG_DIR: dir }), { logDestination: new Writable({ write: (_c, _e, done) => done() }) });
+      const app = buildApp(loadAppConfig({ FDA_CONFIG_DIR: dir }), {
+        logDestination: new Writable({ write: (_c, _e, done) => done() }),
+      });
       await app.start();
       const runJob = async (): Promise<{ ms: number; job: Job; statements: number }> => {
         const before = await questions();
         const started = performance.now();
         const submitted = await app.executor.submit({
           steps: [
-            { name: 'producer_0', componentClassName: 'BaoStockTradeDayProducer', preComponentName: '', componentArguments: { source: 'offline', fullRefresh: true } },
-            { name: 'processor_0', componentClassName: 'BaoStockTradeDayProcessor', preComponentName: 'producer_0', componentArguments: {} },
-            { name: 'storager_0', componentClassName: 'BaoStockTradeDayStorager', preComponentName: 'processor_0', componentArguments: {} },
+            {
+              name: 'producer_0',
+              componentClassName: 'BaoStockTradeDayProducer',
+              preComponentName: '',
+              componentArguments: { source: 'offline', fullRefresh: true },
+            },
+            {
+              name: 'processor_0',
+              componentClassName: 'BaoStockTradeDayProcessor',
+              preComponentName: 'producer_0',
+              componentArguments: {},
+            },
+            {
+              name: 'storager_0',
+              componentClassName: 'BaoStockTradeDayStorager',
+              preComponentName: 'processor_0',
+              componentArguments: {},
+            },
           ],
         });
         if (!submitted.ok) throw new Error(JSON.stringify(submitted.problems));
@@ -69,7 +113,11 @@ export const tradeDaysPipelineBench: BenchModule = {
       const covered = createOfflineCalendar().coveredRange;
       const rows: TradeDayRow[] = createOfflineCalendar()
         .days(covered.from, covered.to)
-        .map((d) => ({ calendarDate: d.calendarDate, isTradingDay: d.isTradingDay, source: 'offline' }));
+        .map((d) => ({
+          calendarDate: d.calendarDate,
+          isTradingDay: d.isTradingDay,
+          source: 'offline',
+        }));
       const baselineStarted = performance.now();
       const perTarget: Array<[string, number]> = [];
       for (const database of ['baseline_a', 'baseline_b']) {
@@ -78,7 +126,8 @@ export const tradeDaysPipelineBench: BenchModule = {
         const connection = await mysql.createConnection({ ...mysqlTarget(database) });
         const started = performance.now();
         const now = new Date();
-        for (const r of rows) await connection.query(MYSQL_UPSERT_ROW, [r.calendarDate, r.isTradingDay, r.source, now]);
+        for (const r of rows)
+          await connection.query(MYSQL_UPSERT_ROW, [r.calendarDate, r.isTradingDay, r.source, now]);
         perTarget.push([`${database} (MySQL)`, performance.now() - started]);
         await connection.end();
       }
@@ -87,15 +136,18 @@ export const tradeDaysPipelineBench: BenchModule = {
       sqlite.exec('CREATE UNIQUE INDEX baseline_key ON baseline_trade_day (calendar_date)');
       const insert = sqlite.prepare(SQLITE_UPSERT_ROW.replace('trade_day', 'baseline_trade_day'));
       const sqliteStarted = performance.now();
-      for (const r of rows) insert.run(r.calendarDate, r.isTradingDay ? 1 : 0, r.source, Date.now());
+      for (const r of rows)
+        insert.run(r.calendarDate, r.isTradingDay ? 1 : 0, r.source, Date.now());
       perTarget.push(['SQLite', performance.now() - sqliteStarted]);
       sqlite.close();
       const baselineMs = performance.now() - baselineStarted;
 
-      const results = (job: Job) => (job.steps[2]!.result as { targets: TargetWriteResult[] }).targets;
+      const results = (job: Job) =>
+        (job.steps[2]!.result as { targets: TargetWriteResult[] }).targets;
       const table = (label: string, run: { ms: number; job: Job; statements: number }) =>
         results(run.job).map(
-          (r) => `| ${label} | ${r.target} | ${r.inserted} / ${r.updated} / ${r.unchanged} | ${r.statements} | ${Math.round(r.durationMs)} ms |`,
+          (r) =>
+            `| ${label} | ${r.target} | ${r.inserted} / ${r.updated} / ${r.unchanged} | ${r.statements} | ${Math.round(r.durationMs)} ms |`,
         );
       const markdown = [
         `${rows.length.toLocaleString('en')} calendar days (${covered.from}..${covered.to}), three targets: SQLite and two MySQL databases on one MariaDB 10.11 of the benchmark's own.`,
@@ -114,8 +166,17 @@ export const tradeDaysPipelineBench: BenchModule = {
         `Row by row per target: ${perTarget.map(([t, ms]) => `${t} ${ms.toFixed(0)} ms`).join(', ')}. The job's time includes producing and checking the rows, and storing the job and its log lines.`,
       ].join('\n');
       log(markdown);
-      const mysqlStatements = results(first.job).filter((r) => r.dialect === 'mysql').map((r) => r.statements);
-      return { markdown, missed: mysqlStatements.every((n) => n <= 4) ? [] : [`MySQL targets took ${mysqlStatements.join(', ')} statements (expected at most 4 each)`] };
+      const mysqlStatements = results(first.job)
+        .filter((r) => r.dialect === 'mysql')
+        .map((r) => r.statements);
+      return {
+        markdown,
+        missed: mysqlStatements.every((n) => n <= 4)
+          ? []
+          : [
+              `MySQL targets took ${mysqlStatements.join(', ')} statements (expected at most 4 each)`,
+            ],
+      };
     } finally {
       await monitor.end();
       await instance.destroy();

@@ -42,15 +42,26 @@ async function main(): Promise<void> {
   // server's own log, naming the job and step.
   const logFault = (what: string) => (fault: unknown) => {
     const scope = app.scopes.current();
-    app.scopes.exit(() => app.logger.error({ err: fault, jobId: scope?.jobId, step: scope?.step ?? undefined }, what));
+    app.scopes.exit(() =>
+      app.logger.error({ err: fault, jobId: scope?.jobId, step: scope?.step ?? undefined }, what),
+    );
   };
-  process.on('unhandledRejection', logFault('unhandled promise rejection (a component left a promise without a handler)'));
-  process.on('uncaughtException', logFault('uncaught exception (thrown outside any job step, e.g. from a component\'s timer)'));
+  process.on(
+    'unhandledRejection',
+    logFault('unhandled promise rejection (a component left a promise without a handler)'),
+  );
+  process.on(
+    'uncaughtException',
+    logFault("uncaught exception (thrown outside any job step, e.g. from a component's timer)"),
+  );
   const { url } = await app.start();
   console.log(`finance-data-api listening on ${url}/graphql`);
 }
 
 main().catch((error: unknown) => {
-  console.error('finance-data-api failed to start:', error instanceof Error ? error.message : error);
+  console.error(
+    'finance-data-api failed to start:',
+    error instanceof Error ? error.message : error,
+  );
   process.exit(1);
 });

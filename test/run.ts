@@ -20,7 +20,9 @@ function findTests(path: string): string[] {
 }
 
 const roots = process.argv.slice(2);
-const files = (roots.length > 0 ? roots : ['test']).flatMap(findTests).map((f) => relative(process.cwd(), f));
+const files = (roots.length > 0 ? roots : ['test'])
+  .flatMap(findTests)
+  .map((f) => relative(process.cwd(), f));
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);

@@ -13,7 +13,11 @@ export interface DelayProxy {
   close(): Promise<void>;
 }
 
-export async function startDelayProxy(upstreamHost: string, upstreamPort: number, delayMs: number): Promise<DelayProxy> {
+export async function startDelayProxy(
+  upstreamHost: string,
+  upstreamPort: number,
+  delayMs: number,
+): Promise<DelayProxy> {
   const sockets = new Set<Socket>();
   let trips = 0;
 
@@ -48,7 +52,8 @@ export async function startDelayProxy(upstreamHost: string, upstreamPort: number
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the delay proxy has no TCP port');
+  if (address === null || typeof address === 'string')
+    throw new Error('the delay proxy has no TCP port');
   return {
     port: address.port,
     roundTrips: () => trips,

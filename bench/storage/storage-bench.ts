@@ -13,16 +13,27 @@ import { tradeDayTable, upsertRows, type TradeDayRow } from '../../src/storage/u
 import { startMariadbInstance, type MariadbInstance } from '../../test/support/mariadb-instance.js';
 import type { BenchContext, BenchModule, BenchOutcome } from '../bench-module.js';
 import { startDelayProxy, type DelayProxy } from './delay-proxy.js';
-import { drizzleBuilder, loadData, ourUpsert, rowByRow, tsvStream, type WriteEnv, type WriteMethod } from './write-methods.js';
+import {
+  drizzleBuilder,
+  loadData,
+  ourUpsert,
+  rowByRow,
+  tsvStream,
+  type WriteEnv,
+  type WriteMethod,
+} from './write-methods.js';
 
 /** `FDA_BENCH_SIZES=981,10000` for a quick look; targets whose figures are missing are then skipped. */
-const SIZES = process.env.FDA_BENCH_SIZES ? process.env.FDA_BENCH_SIZES.split(',').map(Number) : [981, 100_000, 1_000_000];
+const SIZES = process.env.FDA_BENCH_SIZES
+  ? process.env.FDA_BENCH_SIZES.split(',').map(Number)
+  : [981, 100_000, 1_000_000];
 const DELAY_MS = 10;
 /**
  * Row by row is timed on the first rows and extrapolated beyond this (1,000,000 rows through the
  * proxy would take 6 hours); through the proxy the 981-row case, the original one, runs whole.
  */
-const rowByRowSample = (path: PathName, rows: number) => (path === 'local' ? Math.min(rows, 10_000) : rows <= 981 ? rows : 250);
+const rowByRowSample = (path: PathName, rows: number) =>
+  path === 'local' ? Math.min(rows, 10_000) : rows <= 981 ? rows : 250;
 /** Small writes are repeated and the median kept, unless one run already takes a second. */
 const repetitions = (rows: number) => (rows <= 1000 ? 5 : 1);
 const METHODS = [loadData, rowByRow, drizzleBuilder, ourUpsert];
@@ -43,20 +54,27 @@ interface Measurement {
 
 export const storageBench: BenchModule = {
   name: 'storage',
-  description: 'Trade-day upserts into MariaDB: row by row, Drizzle builder, our upsert and LOAD DATA, locally and 10 ms away.',
+  description:
+    'Trade-day upserts into MariaDB: row by row, Drizzle builder, our upsert and LOAD DATA, locally and 10 ms away.',
   run,
 };
 
 async function run(context: BenchContext): Promise<BenchOutcome> {
   const instance = await startMariadbInstance({ serverArgs: ['--innodb-buffer-pool-size=512M'] });
   const proxy = await startDelayProxy(instance.host, instance.port, DELAY_MS);
-  const monitor = await mysql.createConnection({ host: instance.host, port: instance.port, user: 'root' });
+  const monitor = await mysql.createConnection({
+    host: instance.host,
+    port: instance.port,
+    user: 'root',
+  });
   const closers: Array<() => Promise<void>> = [];
   try {
     const [versionRows] = await monitor.query<mysql.RowDataPacket[]>('SELECT VERSION() AS v');
     const serverVersion = String(versionRows[0]!.v);
     const questions = async () => {
-      const [rows] = await monitor.query<mysql.RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Questions'");
+      const [rows] = await monitor.query<mysql.RowDataPacket[]>(
+        "SHOW GLOBAL STATUS LIKE 'Questions'",
+      );
       return Number(rows[0]!.Value);
     };
     const q0 = await questions();
@@ -64,12 +82,18 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
 
     const measurements: Measurement[] = [];
     for (const path of ['local', 'proxy'] as const) {
-      const env = await openEnv(instance, path === 'local' ? instance.port : proxy.port, `bench_${path}`);
+      const env = await openEnv(
+        instance,
+        path === 'local' ? instance.port : proxy.port,
+        `bench_${path}`,
+      );
       closers.push(env.close);
       for (const rows of SIZES) {
         const data = tradeDayRows(rows);
         for (const method of METHODS) {
-          for (const phase of method.firstWriteOnly ? (['first write'] as const) : (['first write', 're-write'] as const)) {
+          for (const phase of method.firstWriteOnly
+            ? (['first write'] as const)
+            : (['first write', 're-write'] as const)) {
             const sample = method === rowByRow ? rowByRowSample(path, rows) : rows;
             const written = sample < rows ? data.slice(0, sample) : data;
             const timings: Array<{ ms: number; statements: number; roundTrips: number }> = [];
@@ -81,12 +105,24 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
               const started = performance.now();
               await method.write(env, written, new Date());
               const ms = performance.now() - started;
-              timings.push({ ms, statements: (await questions()) - before - readingCost, roundTrips: proxy.roundTrips() });
+              timings.push({
+                ms,
+                statements: (await questions()) - before - readingCost,
+                roundTrips: proxy.roundTrips(),
+              });
               if (ms > 1000) break;
             }
             timings.sort((a, b) => a.ms - b.ms);
             const median = timings[Math.floor(timings.length / 2)]!;
-            const m: Measurement = { path, rows, method, phase, measuredRows: written.length, ...median, roundTrips: path === 'proxy' ? median.roundTrips : null };
+            const m: Measurement = {
+              path,
+              rows,
+              method,
+              phase,
+              measuredRows: written.length,
+              ...median,
+              roundTrips: path === 'proxy' ? median.roundTrips : null,
+            };
             measurements.push(m);
             context.log(describe(m, measurements));
           }
@@ -131,11 +167,20 @@ async function openEnv(instance: MariadbInstance, port: number, database: string
   const { pool: targetPool } = await target.connect();
   const infile = { rows: [] as readonly TradeDayRow[], now: new Date() };
   const options = { host: instance.host, port, user: instance.user, database };
-  const connection = await mysql.createConnection({ ...options, flags: ['LOCAL_FILES'], infileStreamFactory: () => tsvStream(infile.rows, infile.now) });
+  const connection = await mysql.createConnection({
+    ...options,
+    flags: ['LOCAL_FILES'],
+    infileStreamFactory: () => tsvStream(infile.rows, infile.now),
+  });
   const pool = mysql.createPool({ ...options, connectionLimit: 2 });
   // Connections are opened before timing starts: a pool's first use pays the handshake.
   await Promise.all([pool.query('SELECT 1'), targetPool.query('SELECT 1')]);
-  const direct = await mysql.createConnection({ host: instance.host, port: instance.port, user: instance.user, database });
+  const direct = await mysql.createConnection({
+    host: instance.host,
+    port: instance.port,
+    user: instance.user,
+    database,
+  });
   return {
     connection,
     pool,
@@ -163,7 +208,12 @@ interface Concurrency {
 }
 
 /** The same rows to two databases through the proxy: upsertRows([a, b]) against a then b. */
-async function measureConcurrency(instance: MariadbInstance, proxy: DelayProxy, closers: Array<() => Promise<void>>, context: BenchContext): Promise<Concurrency[]> {
+async function measureConcurrency(
+  instance: MariadbInstance,
+  proxy: DelayProxy,
+  closers: Array<() => Promise<void>>,
+  context: BenchContext,
+): Promise<Concurrency[]> {
   const a = await openEnv(instance, proxy.port, 'bench_pair_a');
   closers.push(a.close);
   const b = await openEnv(instance, proxy.port, 'bench_pair_b');
@@ -188,9 +238,16 @@ async function measureConcurrency(instance: MariadbInstance, proxy: DelayProxy, 
       await upsertRows([b.target], tradeDayTable, data);
       sequential.push(performance.now() - started);
     }
-    const c: Concurrency = { rows, concurrentMs: median(concurrent), sequentialMs: median(sequential), roundTripsEach: roundTrips };
+    const c: Concurrency = {
+      rows,
+      concurrentMs: median(concurrent),
+      sequentialMs: median(sequential),
+      roundTripsEach: roundTrips,
+    };
     out.push(c);
-    context.log(`  ${fmt(rows)} rows: concurrent ${ms(c.concurrentMs)}, one after the other ${ms(c.sequentialMs)}, ratio ${(c.concurrentMs / c.sequentialMs).toFixed(2)}`);
+    context.log(
+      `  ${fmt(rows)} rows: concurrent ${ms(c.concurrentMs)}, one after the other ${ms(c.sequentialMs)}, ratio ${(c.concurrentMs / c.sequentialMs).toFixed(2)}`,
+    );
   }
   return out;
 }
@@ -204,11 +261,16 @@ function tradeDayRows(count: number): TradeDayRow[] {
   return Array.from({ length: count }, (_, i) => {
     const day = new Date(start + i * 86_400_000);
     const weekday = day.getUTCDay();
-    return { calendarDate: day.toISOString().slice(0, 10), isTradingDay: weekday !== 0 && weekday !== 6, source: 'baostock' };
+    return {
+      calendarDate: day.toISOString().slice(0, 10),
+      isTradingDay: weekday !== 0 && weekday !== 6,
+      source: 'baostock',
+    };
   });
 }
 
-const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) =>
+  [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
 const fmt = (n: number) => n.toLocaleString('en-US');
 const ms = (value: number) =>
   value >= 7_200_000
@@ -224,7 +286,9 @@ const sampled = (m: Measurement) => m.measuredRows < m.rows;
 const fullMs = (m: Measurement) => (m.ms * m.rows) / m.measuredRows;
 
 function loadDataRate(m: Measurement, all: readonly Measurement[]): number | undefined {
-  const reference = all.find((x) => x.path === m.path && x.rows === m.rows && x.method === loadData);
+  const reference = all.find(
+    (x) => x.path === m.path && x.rows === m.rows && x.method === loadData,
+  );
   return reference && rate(reference);
 }
 
@@ -235,12 +299,16 @@ function ratio(m: Measurement, all: readonly Measurement[]): string {
 
 function statements(m: Measurement): string {
   // A sample's BEGIN and COMMIT are counted once; the rest scale with the rows.
-  return sampled(m) ? `~${fmt(Math.round(((m.statements - 2) * m.rows) / m.measuredRows) + 2)}` : fmt(m.statements);
+  return sampled(m)
+    ? `~${fmt(Math.round(((m.statements - 2) * m.rows) / m.measuredRows) + 2)}`
+    : fmt(m.statements);
 }
 
 function roundTrips(m: Measurement): string {
   if (m.roundTrips === null) return '';
-  return sampled(m) ? `~${fmt(Math.round(((m.roundTrips - 2) * m.rows) / m.measuredRows) + 2)}` : fmt(m.roundTrips);
+  return sampled(m)
+    ? `~${fmt(Math.round(((m.roundTrips - 2) * m.rows) / m.measuredRows) + 2)}`
+    : fmt(m.roundTrips);
 }
 
 function describe(m: Measurement, all: readonly Measurement[]): string {
@@ -249,7 +317,11 @@ function describe(m: Measurement, all: readonly Measurement[]): string {
   return `${m.path.padEnd(5)} ${fmt(m.rows).padStart(9)} rows  ${m.method.label.padEnd(38)} ${m.phase.padEnd(11)} ${ms(fullMs(m)).padStart(9)}  ${fmt(Math.round(rate(m))).padStart(9)} rows/s  ×${ratio(m, all)} of LOAD DATA  ${statements(m)} statements${trips}${note}`;
 }
 
-function report(serverVersion: string, all: readonly Measurement[], concurrency: readonly Concurrency[]): BenchOutcome {
+function report(
+  serverVersion: string,
+  all: readonly Measurement[],
+  concurrency: readonly Concurrency[],
+): BenchOutcome {
   const missed: string[] = [];
   const find = (path: PathName, rows: number, method: WriteMethod, phase: Measurement['phase']) =>
     all.find((m) => m.path === path && m.rows === rows && m.method === method && m.phase === phase);
@@ -258,18 +330,30 @@ function report(serverVersion: string, all: readonly Measurement[], concurrency:
   const big = find('local', 1_000_000, ourUpsert, 'first write');
   if (big) {
     const bigRatio = rate(big) / loadDataRate(big, all)!;
-    targets.push(['our upsert ≥ 0.5 of LOAD DATA at 1,000,000 rows into an empty table', bigRatio.toFixed(2), bigRatio >= 0.5]);
+    targets.push([
+      'our upsert ≥ 0.5 of LOAD DATA at 1,000,000 rows into an empty table',
+      bigRatio.toFixed(2),
+      bigRatio >= 0.5,
+    ]);
   }
   const small = find('proxy', 981, ourUpsert, 'first write');
   const smallAgain = find('proxy', 981, ourUpsert, 're-write');
   if (small?.roundTrips != null && smallAgain?.roundTrips != null) {
     const met = small.roundTrips <= 3 && smallAgain.roundTrips <= 3;
-    targets.push(['our upsert of 981 rows through the proxy within 3 round trips', `${small.roundTrips} (re-write ${smallAgain.roundTrips})`, met]);
+    targets.push([
+      'our upsert of 981 rows through the proxy within 3 round trips',
+      `${small.roundTrips} (re-write ${smallAgain.roundTrips})`,
+      met,
+    ]);
   }
   const pair = concurrency.find((c) => c.rows === 981);
   if (pair) {
     const pairRatio = pair.concurrentMs / pair.sequentialMs;
-    targets.push(['two targets written concurrently ≤ 0.6 of one after the other (981 rows, proxy)', pairRatio.toFixed(2), pairRatio <= 0.6]);
+    targets.push([
+      'two targets written concurrently ≤ 0.6 of one after the other (981 rows, proxy)',
+      pairRatio.toFixed(2),
+      pairRatio <= 0.6,
+    ]);
   }
   for (const [what, value, met] of targets) if (!met) missed.push(`${what}: got ${value}`);
 
@@ -301,7 +385,10 @@ function report(serverVersion: string, all: readonly Measurement[], concurrency:
     '',
     '| rows | both at once (`upsertRows([a, b])`) | one after the other | ratio | round trips per target |',
     '|---:|---:|---:|---:|---:|',
-    ...concurrency.map((c) => `| ${fmt(c.rows)} | ${ms(c.concurrentMs)} | ${ms(c.sequentialMs)} | ${(c.concurrentMs / c.sequentialMs).toFixed(2)} | ${c.roundTripsEach} |`),
+    ...concurrency.map(
+      (c) =>
+        `| ${fmt(c.rows)} | ${ms(c.concurrentMs)} | ${ms(c.sequentialMs)} | ${(c.concurrentMs / c.sequentialMs).toFixed(2)} | ${c.roundTripsEach} |`,
+    ),
     '',
     CONCURRENCY_NOTE,
   ];

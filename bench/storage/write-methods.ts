@@ -44,7 +44,8 @@ export const rowByRow: WriteMethod = {
   label: 'row by row',
   async write({ connection }, rows, now) {
     await connection.query('BEGIN');
-    for (const r of rows) await connection.query(UPSERT_ONE_ROW, [r.calendarDate, r.isTradingDay, r.source, now]);
+    for (const r of rows)
+      await connection.query(UPSERT_ONE_ROW, [r.calendarDate, r.isTradingDay, r.source, now]);
     await connection.query('COMMIT');
   },
 };

@@ -52,15 +52,30 @@ export interface App {
 
 export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App {
   const scopes = new JobScopes();
-  const logger = createRootLogger({ level: config.server.log.level, echoJobLines: config.server.log.echoJobLines, destination: options.logDestination }, scopes);
+  const logger = createRootLogger(
+    {
+      level: config.server.log.level,
+      echoJobLines: config.server.log.echoJobLines,
+      destination: options.logDestination,
+    },
+    scopes,
+  );
   const bus = new EventBus<AppEvents>(logger);
   const targets = new StorageTargets(config.storage, logger);
   const store = new JobStore(sqlRunnerFor(targets.control()));
   const registry = new ComponentRegistry(builtinComponents, config.server.componentsDir, logger);
   const calendar = createOfflineCalendar();
   const workers = new WorkerPool({ logger });
-  const services: ComponentServices = { timeZone: config.server.timeZone, now: () => new Date(), calendar, targets, workers };
-  const logFiles = config.server.log.jobLogFiles ? new JobLogFiles(config.server.log.jobLogDir) : null;
+  const services: ComponentServices = {
+    timeZone: config.server.timeZone,
+    now: () => new Date(),
+    calendar,
+    targets,
+    workers,
+  };
+  const logFiles = config.server.log.jobLogFiles
+    ? new JobLogFiles(config.server.log.jobLogDir)
+    : null;
   const executor = new Executor({
     store,
     bus,
@@ -70,17 +85,36 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     services,
     newId: createJobIdGenerator(),
     newSink: (jobId, startSeq) =>
-      new JobLogSink(jobId, { store, bus, logger, batchLines: config.server.log.batchLines, batchMs: config.server.log.batchMs, files: logFiles }, startSeq),
+      new JobLogSink(
+        jobId,
+        {
+          store,
+          bus,
+          logger,
+          batchLines: config.server.log.batchLines,
+          batchMs: config.server.log.batchMs,
+          files: logFiles,
+        },
+        startSeq,
+      ),
     limits: {
       maxConcurrentJobs: config.server.maxConcurrentJobs,
       maxQueuedJobs: config.server.jobs.maxQueuedJobs,
-      defaultTimeoutMs: config.server.jobs.timeoutSeconds === null ? null : config.server.jobs.timeoutSeconds * 1000,
-      specSize: { maxSteps: config.server.limits.maxJobSteps, maxArgumentBytes: config.server.limits.maxComponentArgumentBytes },
+      defaultTimeoutMs:
+        config.server.jobs.timeoutSeconds === null
+          ? null
+          : config.server.jobs.timeoutSeconds * 1000,
+      specSize: {
+        maxSteps: config.server.limits.maxJobSteps,
+        maxArgumentBytes: config.server.limits.maxComponentArgumentBytes,
+      },
     },
   });
 
   const schedules = config.server.schedules;
-  const calendarQueries = new TradeDayQueries(targets.get(schedules.calendarTarget ?? config.storage.control));
+  const calendarQueries = new TradeDayQueries(
+    targets.get(schedules.calendarTarget ?? config.storage.control),
+  );
   const scheduler = new Scheduler({
     dir: config.server.scheduledJobsDir,
     executor,
@@ -122,13 +156,20 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       // The job store must work before anything runs: a failure here is fatal, with its reason.
       await targets.control().connect();
       await registry.reload();
-      if (config.server.watchComponents && registry.dir) componentWatcher = watchComponents(registry, registry.dir, logger);
+      if (config.server.watchComponents && registry.dir)
+        componentWatcher = watchComponents(registry, registry.dir, logger);
       const recovered = await executor.recover();
-      if (recovered.interrupted > 0 || recovered.requeued > 0) logger.warn(recovered, 'jobs recovered from the previous run');
+      if (recovered.interrupted > 0 || recovered.requeued > 0)
+        logger.warn(recovered, 'jobs recovered from the previous run');
       const jobs = config.server.jobs;
-      retention = startRetention(store, logger, { retentionDays: jobs.retentionDays, maxJobs: jobs.retentionMaxJobs, intervalMs: jobs.pruneIntervalMinutes * 60_000 });
+      retention = startRetention(store, logger, {
+        retentionDays: jobs.retentionDays,
+        maxJobs: jobs.retentionMaxJobs,
+        intervalMs: jobs.pruneIntervalMinutes * 60_000,
+      });
       coverageCheck = startCoverageCheck(calendar, config.server.timeZone, logger);
-      if (config.server.fillEmptyCalendarOnStart) await fillEmptyCalendar({ targets, executor, logger });
+      if (config.server.fillEmptyCalendarOnStart)
+        await fillEmptyCalendar({ targets, executor, logger });
       await scheduler.start();
       http = await startHttpServer(app);
       const url = http.url;

@@ -11,11 +11,16 @@ export interface AppConfig {
 /** Reads the whole configuration; throws ConfigError naming the file, field and problem. */
 export function loadAppConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConfig {
   const configDir = resolveConfigDir(env, cwd);
-  const config = { server: loadServerConfig(configDir, env), storage: loadStorageConfig(configDir, env) };
+  const config = {
+    server: loadServerConfig(configDir, env),
+    storage: loadStorageConfig(configDir, env),
+  };
   const calendarTarget = config.server.schedules.calendarTarget;
   const targetNames = config.storage.targets.map((t) => t.name);
   if (calendarTarget !== undefined && !targetNames.includes(calendarTarget)) {
-    throw new ConfigError(`${join(configDir, 'server.json')}: schedules.calendarTarget: "${calendarTarget}" names no storage target (configured: ${targetNames.join(', ')})`);
+    throw new ConfigError(
+      `${join(configDir, 'server.json')}: schedules.calendarTarget: "${calendarTarget}" names no storage target (configured: ${targetNames.join(', ')})`,
+    );
   }
   return config;
 }

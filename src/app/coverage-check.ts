@@ -8,7 +8,12 @@ import type { OfflineCalendar } from '../sources/offline-calendar/index.js';
  * may not cover next year yet. Checks at start-up and every few hours, and warns once a day (in
  * the market's time zone) while that is so, so a server that runs for weeks still says it.
  */
-export function startCoverageCheck(calendar: OfflineCalendar, timeZone: string, logger: Logger, intervalMs = 6 * 3_600_000): { stop(): void } {
+export function startCoverageCheck(
+  calendar: OfflineCalendar,
+  timeZone: string,
+  logger: Logger,
+  intervalMs = 6 * 3_600_000,
+): { stop(): void } {
   let warnedOn: string | null = null;
   const check = () => {
     const today = DateTime.now().setZone(timeZone).toISODate()!;
@@ -20,6 +25,12 @@ export function startCoverageCheck(calendar: OfflineCalendar, timeZone: string, 
     return Promise.resolve();
   };
   const scheduler = new ToadScheduler();
-  scheduler.addSimpleIntervalJob(new SimpleIntervalJob({ milliseconds: intervalMs, runImmediately: true }, new AsyncTask('calendar-coverage', check), { id: 'calendar-coverage' }));
+  scheduler.addSimpleIntervalJob(
+    new SimpleIntervalJob(
+      { milliseconds: intervalMs, runImmediately: true },
+      new AsyncTask('calendar-coverage', check),
+      { id: 'calendar-coverage' },
+    ),
+  );
   return { stop: () => scheduler.stop() };
 }

@@ -6,7 +6,10 @@ import type { App } from './build-app.js';
 const PING_TIMEOUT_MS = 2000;
 
 /** Asks a target whether it is up, giving up (false) after `timeoutMs`: a hung database must not hang the caller. */
-export async function pingWithin(target: Pick<StorageTarget, 'ping'>, timeoutMs = PING_TIMEOUT_MS): Promise<boolean> {
+export async function pingWithin(
+  target: Pick<StorageTarget, 'ping'>,
+  timeoutMs = PING_TIMEOUT_MS,
+): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
@@ -25,11 +28,19 @@ export interface HealthReport {
   targets: { name: string; dialect: string; up: boolean; error: string | null }[];
 }
 
-export async function healthReport(app: Pick<App, 'targets'>, startedAt: number): Promise<HealthReport> {
+export async function healthReport(
+  app: Pick<App, 'targets'>,
+  startedAt: number,
+): Promise<HealthReport> {
   const targets = await Promise.all(
     app.targets.list().map(async (t) => {
       const up = await pingWithin(t);
-      return { name: t.name, dialect: t.dialect, up, error: up ? null : (t.state.error ?? 'no answer in time') };
+      return {
+        name: t.name,
+        dialect: t.dialect,
+        up,
+        error: up ? null : (t.state.error ?? 'no answer in time'),
+      };
     }),
   );
   const controlName = app.targets.control().name;
@@ -47,9 +58,16 @@ export async function healthReport(app: Pick<App, 'targets'>, startedAt: number)
  * `GET /health`: JSON saying whether the server, its job store and each storage target are up.
  * 200 while the job store is up (the server can work), 503 when it is not.
  */
-export async function handleHealth(app: Pick<App, 'targets'>, response: ServerResponse, startedAt: number): Promise<void> {
+export async function handleHealth(
+  app: Pick<App, 'targets'>,
+  response: ServerResponse,
+  startedAt: number,
+): Promise<void> {
   const report = await healthReport(app, startedAt);
   response
-    .writeHead(report.jobStore.up ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+    .writeHead(report.jobStore.up ? 200 : 503, {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+    })
     .end(`${JSON.stringify(report)}\n`);
 }

@@ -1,6 +1,10 @@
 import { createServer, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { attachGraphQLWebSockets, type RunningWebSocketServer, type WebSocketOptions } from '../graphql/websocket-server.js';
+import {
+  attachGraphQLWebSockets,
+  type RunningWebSocketServer,
+  type WebSocketOptions,
+} from '../graphql/websocket-server.js';
 import { createGraphQLServer, type GraphQLServerOptions } from '../graphql/yoga-server.js';
 import type { LiveFeeds } from '../graphql/live/live-feeds.js';
 import type { App } from './build-app.js';
@@ -34,13 +38,17 @@ export interface RunningHttpServer {
  * `/graphql` over HTTP (queries, mutations, server-sent events), WebSocket (graphql-ws) and
  * GraphiQL for a browser.
  */
-export async function startHttpServer(app: App, options: HttpServerOptions = {}): Promise<RunningHttpServer> {
+export async function startHttpServer(
+  app: App,
+  options: HttpServerOptions = {},
+): Promise<RunningHttpServer> {
   const startedAt = Date.now();
   const graphql = createGraphQLServer(app, options);
   const timeouts: ServerOptions = {};
   if (options.headersTimeoutMs !== undefined) timeouts.headersTimeout = options.headersTimeoutMs;
   if (options.requestTimeoutMs !== undefined) timeouts.requestTimeout = options.requestTimeoutMs;
-  if (options.connectionsCheckingIntervalMs !== undefined) timeouts.connectionsCheckingInterval = options.connectionsCheckingIntervalMs;
+  if (options.connectionsCheckingIntervalMs !== undefined)
+    timeouts.connectionsCheckingInterval = options.connectionsCheckingIntervalMs;
   const server = createServer(timeouts, (request, response) => {
     if (request.url === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
       handleHealth(app, response, startedAt).catch((error: unknown) => {
@@ -52,7 +60,12 @@ export async function startHttpServer(app: App, options: HttpServerOptions = {})
     }
     void graphql.yoga(request, response);
   });
-  const webSockets = attachGraphQLWebSockets(server, graphql, app.logger.child({ part: 'graphql-ws' }), options.webSocket);
+  const webSockets = attachGraphQLWebSockets(
+    server,
+    graphql,
+    app.logger.child({ part: 'graphql-ws' }),
+    options.webSocket,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(app.config.server.port, app.config.server.host, () => {

@@ -13,11 +13,18 @@ export interface Principal {
 }
 
 /** With no tokens configured the server listens on loopback only, and whoever reaches it may do anything. */
-export const LOCAL_PRINCIPAL: Principal = Object.freeze({ name: 'local', scopes: expandScopes(['write']), viaToken: false });
+export const LOCAL_PRINCIPAL: Principal = Object.freeze({
+  name: 'local',
+  scopes: expandScopes(['write']),
+  viaToken: false,
+});
 
-export type Authentication = { ok: true; principal: Principal } | { ok: false; reason: 'missing' | 'malformed' | 'invalid'; error: GraphQLError };
+export type Authentication =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: 'missing' | 'malformed' | 'invalid'; error: GraphQLError };
 
-const HOW = 'send an API token as "Authorization: Bearer <token>" (over graphql-ws: connectionParams { "authorization": "Bearer <token>" })';
+const HOW =
+  'send an API token as "Authorization: Bearer <token>" (over graphql-ws: connectionParams { "authorization": "Bearer <token>" })';
 
 /** Authentication (which token is this?) and authorisation (may it run this operation?), for every transport. */
 export class AccessControl {
@@ -30,19 +37,41 @@ export class AccessControl {
 
   authenticate(credential: Credential): Authentication {
     if (!this.enabled) return { ok: true, principal: LOCAL_PRINCIPAL };
-    if (credential.kind === 'none') return { ok: false, reason: 'missing', error: unauthenticatedError(`authentication required: ${HOW}`) };
-    if (credential.kind === 'malformed') return { ok: false, reason: 'malformed', error: unauthenticatedError(`${credential.reason}; ${HOW}`) };
+    if (credential.kind === 'none')
+      return {
+        ok: false,
+        reason: 'missing',
+        error: unauthenticatedError(`authentication required: ${HOW}`),
+      };
+    if (credential.kind === 'malformed')
+      return {
+        ok: false,
+        reason: 'malformed',
+        error: unauthenticatedError(`${credential.reason}; ${HOW}`),
+      };
     const token = this.verifier.verify(credential.value);
-    if (!token) return { ok: false, reason: 'invalid', error: unauthenticatedError('the API token is not valid (not one of the configured tokens)') };
+    if (!token)
+      return {
+        ok: false,
+        reason: 'invalid',
+        error: unauthenticatedError(
+          'the API token is not valid (not one of the configured tokens)',
+        ),
+      };
     return { ok: true, principal: { name: token.name, scopes: token.scopes, viaToken: true } };
   }
 
   /** Null when the principal may run an operation of this type; otherwise the error to answer with. */
-  authorize(principal: Principal | null, operation: OperationTypeNode | `${OperationTypeNode}`): GraphQLError | null {
+  authorize(
+    principal: Principal | null,
+    operation: OperationTypeNode | `${OperationTypeNode}`,
+  ): GraphQLError | null {
     if (!principal) return unauthenticatedError(`authentication required: ${HOW}`);
     const needed = requiredScope(operation);
     if (principal.scopes.has(needed)) return null;
     const has = [...principal.scopes].map((s) => `"${s}"`).join(' and ') || 'no scope';
-    return forbiddenError(`a ${operation} needs the "${needed}" scope; the token "${principal.name}" has only ${has}`);
+    return forbiddenError(
+      `a ${operation} needs the "${needed}" scope; the token "${principal.name}" has only ${has}`,
+    );
   }
 }

@@ -3,7 +3,10 @@ import { GraphQLError } from 'graphql';
 /** No usable token: HTTP 401 with `WWW-Authenticate: Bearer`, code `UNAUTHENTICATED`. */
 export function unauthenticatedError(message: string): GraphQLError {
   return new GraphQLError(message, {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'Bearer realm="finance-data-api"' } } },
+    extensions: {
+      code: 'UNAUTHENTICATED',
+      http: { status: 401, headers: { 'www-authenticate': 'Bearer realm="finance-data-api"' } },
+    },
   });
 }
 

@@ -20,7 +20,8 @@ export class ApiToken {
     readonly scopes: ReadonlySet<Scope>,
     digest: Buffer,
   ) {
-    if (digest.length !== 32) throw new Error(`token "${name}": a SHA-256 digest is 32 bytes, not ${digest.length}`);
+    if (digest.length !== 32)
+      throw new Error(`token "${name}": a SHA-256 digest is 32 bytes, not ${digest.length}`);
     this.#digest = Buffer.from(digest);
   }
 

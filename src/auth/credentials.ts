@@ -1,5 +1,6 @@
 /** What a caller presented: nothing, something unusable, or a token to verify. */
-export type Credential = { kind: 'none' } | { kind: 'malformed'; reason: string } | { kind: 'token'; value: string };
+export type Credential =
+  { kind: 'none' } | { kind: 'malformed'; reason: string } | { kind: 'token'; value: string };
 
 const NONE: Credential = { kind: 'none' };
 
@@ -7,7 +8,8 @@ const NONE: Credential = { kind: 'none' };
 export function bearerCredential(header: string | null | undefined): Credential {
   if (header === null || header === undefined || header.trim() === '') return NONE;
   const match = /^Bearer[ \t]+(\S+)$/i.exec(header.trim());
-  if (!match) return { kind: 'malformed', reason: 'the Authorization value must be "Bearer <token>"' };
+  if (!match)
+    return { kind: 'malformed', reason: 'the Authorization value must be "Bearer <token>"' };
   return { kind: 'token', value: match[1]! };
 }
 
@@ -16,15 +18,28 @@ export function bearerCredential(header: string | null | undefined): Credential 
  * (the key in any case, as GraphiQL's header editor would send it), `{ headers: { authorization:
  * 'Bearer <token>' } }`, and `{ token: '<token>' }`.
  */
-export function connectionParamsCredential(params: Readonly<Record<string, unknown>> | undefined): Credential {
+export function connectionParamsCredential(
+  params: Readonly<Record<string, unknown>> | undefined,
+): Credential {
   if (!params) return NONE;
-  const authorization = valueOf(params, 'authorization') ?? valueOf(asRecord(valueOf(params, 'headers')), 'authorization');
+  const authorization =
+    valueOf(params, 'authorization') ??
+    valueOf(asRecord(valueOf(params, 'headers')), 'authorization');
   if (authorization !== undefined) {
-    return typeof authorization === 'string' ? bearerCredential(authorization) : { kind: 'malformed', reason: 'connectionParams.authorization must be a string "Bearer <token>"' };
+    return typeof authorization === 'string'
+      ? bearerCredential(authorization)
+      : {
+          kind: 'malformed',
+          reason: 'connectionParams.authorization must be a string "Bearer <token>"',
+        };
   }
   const token = valueOf(params, 'token');
   if (token === undefined || token === null || token === '') return NONE;
-  if (typeof token !== 'string' || /\s/.test(token)) return { kind: 'malformed', reason: 'connectionParams.token must be the token, a string without spaces' };
+  if (typeof token !== 'string' || /\s/.test(token))
+    return {
+      kind: 'malformed',
+      reason: 'connectionParams.token must be the token, a string without spaces',
+    };
   return { kind: 'token', value: token };
 }
 
@@ -35,5 +50,7 @@ function valueOf(record: Readonly<Record<string, unknown>> | undefined, key: str
 }
 
 function asRecord(value: unknown): Readonly<Record<string, unknown>> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }

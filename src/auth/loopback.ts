@@ -3,10 +3,14 @@ import { ConfigError } from '../errors.js';
 
 /** Whether listening on this host keeps the server reachable from this machine only. */
 export function isLoopbackHost(host: string): boolean {
-  const bare = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const bare = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (bare === 'localhost') return true;
   if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return bare === '::1' || /^(?:0{0,4}:){7}0{0,3}1$/.test(bare) || /^::ffff:127\./.test(bare);
+  if (isIP(bare) === 6)
+    return bare === '::1' || /^(?:0{0,4}:){7}0{0,3}1$/.test(bare) || /^::ffff:127\./.test(bare);
   return false;
 }
 

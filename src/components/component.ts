@@ -58,7 +58,11 @@ export interface Component<Args = unknown, Input = unknown, Output = unknown> {
 }
 
 /** Declares a component with its argument types inferred from its zod schema. */
-export function defineComponent<Schema extends z.ZodType, Input = unknown, Output = unknown>(component: {
+export function defineComponent<
+  Schema extends z.ZodType,
+  Input = unknown,
+  Output = unknown,
+>(component: {
   name: string;
   kind: ComponentKind;
   description: string;

@@ -20,7 +20,9 @@ function ensureReloadHooks(): void {
 export function fingerprintTree(root: string): string {
   const hash = createHash('sha256');
   const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
       const full = join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
@@ -37,7 +39,11 @@ export function fingerprintTree(root: string): string {
  * Imports `file` (inside `root`) as of `generation`: the same generation returns the cached
  * module, a new one re-evaluates the file and everything it imports from `root`.
  */
-export async function importFresh(file: string, root: string, generation: string): Promise<Record<string, unknown>> {
+export async function importFresh(
+  file: string,
+  root: string,
+  generation: string,
+): Promise<Record<string, unknown>> {
   ensureReloadHooks();
   const url = pathToFileURL(file);
   url.searchParams.set('fda-gen', generation);
@@ -48,7 +54,13 @@ export async function importFresh(file: string, root: string, generation: string
 /** Component module files: the files directly in `root` (sub-folders hold their helpers). */
 export function componentFiles(root: string): string[] {
   return readdirSync(root, { withFileTypes: true })
-    .filter((e) => e.isFile() && /\.(ts|mts|js|mjs)$/.test(e.name) && !e.name.endsWith('.d.ts') && !e.name.startsWith('.'))
+    .filter(
+      (e) =>
+        e.isFile() &&
+        /\.(ts|mts|js|mjs)$/.test(e.name) &&
+        !e.name.endsWith('.d.ts') &&
+        !e.name.startsWith('.'),
+    )
     .map((e) => join(root, e.name))
     .filter((f) => statSync(f).size > 0)
     .sort();

@@ -58,8 +58,13 @@ export class ComponentRegistry {
     private readonly logger: Logger,
   ) {
     this.#dir = dir !== null && existsSync(dir) ? realpathSync(dir) : null;
-    if (dir !== null && this.#dir === null) logger.warn({ dir }, 'components folder does not exist; only built-in components are loaded');
-    this.#snapshot = { generation: 'builtin', components: this.#builtinMap(new Date()), failures: [] };
+    if (dir !== null && this.#dir === null)
+      logger.warn({ dir }, 'components folder does not exist; only built-in components are loaded');
+    this.#snapshot = {
+      generation: 'builtin',
+      components: this.#builtinMap(new Date()),
+      failures: [],
+    };
   }
 
   get dir(): string | null {
@@ -81,7 +86,8 @@ export class ComponentRegistry {
   async #reload(): Promise<ReloadResult> {
     const previous = this.#snapshot;
     const generation = this.#dir ? fingerprintTree(this.#dir) : 'builtin';
-    if (generation === previous.generation) return { snapshot: previous, added: [], removed: [], changed: [] };
+    if (generation === previous.generation)
+      return { snapshot: previous, added: [], removed: [], changed: [] };
 
     const now = new Date();
     const components = this.#builtinMap(now);
@@ -90,10 +96,16 @@ export class ComponentRegistry {
       try {
         const exports = await importFresh(file, this.#dir!, generation);
         const found = componentsIn(exports, file);
-        if (found.length === 0) throw new Error('the module exports no component (export default a component, or an array of them)');
+        if (found.length === 0)
+          throw new Error(
+            'the module exports no component (export default a component, or an array of them)',
+          );
         for (const component of found) {
           const clash = components.get(component.name);
-          if (clash) throw new Error(`component name "${component.name}" is already used by ${clash.source}`);
+          if (clash)
+            throw new Error(
+              `component name "${component.name}" is already used by ${clash.source}`,
+            );
           components.set(component.name, describe(component, file, now));
         }
       } catch (error) {
@@ -105,7 +117,14 @@ export class ComponentRegistry {
     this.#snapshot = snapshot;
     const result = { snapshot, ...diff(previous, snapshot) };
     this.logger.info(
-      { generation, components: components.size, failures: failures.length, added: result.added, removed: result.removed, changed: result.changed },
+      {
+        generation,
+        components: components.size,
+        failures: failures.length,
+        added: result.added,
+        removed: result.removed,
+        changed: result.changed,
+      },
       'components loaded',
     );
     return result;
@@ -118,15 +137,20 @@ export class ComponentRegistry {
 
 function componentsIn(exports: Record<string, unknown>, file: string): AnyComponent[] {
   const candidates = Object.entries(exports).flatMap(([key, value]) =>
-    Array.isArray(value) ? value.map((v, i) => [`${key}[${i}]`, v] as const) : [[key, value] as const],
+    Array.isArray(value)
+      ? value.map((v, i) => [`${key}[${i}]`, v] as const)
+      : [[key, value] as const],
   );
   const found: AnyComponent[] = [];
   for (const [key, value] of candidates) {
-    if (value === null || typeof value !== 'object' || !('kind' in value) || !('run' in value)) continue;
+    if (value === null || typeof value !== 'object' || !('kind' in value) || !('run' in value))
+      continue;
     const parsed = componentShape.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new Error(`export ${key} of ${file} is not a valid component: ${issue.path.join('.')} ${issue.message}`);
+      throw new Error(
+        `export ${key} of ${file} is not a valid component: ${issue.path.join('.')} ${issue.message}`,
+      );
     }
     found.push(value as AnyComponent);
   }
@@ -143,7 +167,10 @@ function describe(component: AnyComponent, source: string, loadedAt: Date): Load
   return { component, source, loadedAt, argumentsJsonSchema };
 }
 
-function diff(before: ComponentSnapshot, after: ComponentSnapshot): { added: string[]; removed: string[]; changed: string[] } {
+function diff(
+  before: ComponentSnapshot,
+  after: ComponentSnapshot,
+): { added: string[]; removed: string[]; changed: string[] } {
   const added: string[] = [];
   const changed: string[] = [];
   for (const [name, loaded] of after.components) {

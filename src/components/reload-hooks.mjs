@@ -18,7 +18,8 @@ export async function resolve(specifier, context, nextResolve) {
   if (!root || !resolved.url.startsWith('file:')) return resolved;
   const url = new URL(resolved.url);
   const path = decodeURIComponent(url.pathname);
-  if (!path.startsWith(root.endsWith('/') ? root : `${root}/`) || path.includes('/node_modules/')) return resolved;
+  if (!path.startsWith(root.endsWith('/') ? root : `${root}/`) || path.includes('/node_modules/'))
+    return resolved;
   url.search = parentUrl.search;
   return { ...resolved, url: url.href };
 }

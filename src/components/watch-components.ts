@@ -8,18 +8,30 @@ import type { ComponentRegistry } from './registry.js';
  * write several files in a burst; one reload after the burst settles is enough (the registry
  * skips it anyway when nothing really changed).
  */
-export function watchComponents(registry: ComponentRegistry, dir: string, logger: Logger, settleMs = 300): { close(): void } {
+export function watchComponents(
+  registry: ComponentRegistry,
+  dir: string,
+  logger: Logger,
+  settleMs = 300,
+): { close(): void } {
   let timer: NodeJS.Timeout | undefined;
   let watcher: FSWatcher | undefined;
   try {
     watcher = watch(dir, { recursive: true }, () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
-        registry.reload().catch((error: unknown) => logger.error({ error: errorMessage(error) }, 'reloading components failed'));
+        registry
+          .reload()
+          .catch((error: unknown) =>
+            logger.error({ error: errorMessage(error) }, 'reloading components failed'),
+          );
       }, settleMs);
     });
   } catch (error) {
-    logger.warn({ dir, error: errorMessage(error) }, 'cannot watch the components folder; use the reloadComponents mutation');
+    logger.warn(
+      { dir, error: errorMessage(error) },
+      'cannot watch the components folder; use the reloadComponents mutation',
+    );
   }
   return {
     close() {

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-const count = (min: number, max: number) => z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+const count = (min: number, max: number) =>
+  z
+    .number()
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 
 /**
  * `limits` in server.json: what one request, connection or job spec may ask of the server. The

@@ -24,13 +24,22 @@ export function readJsonFile(file: string): unknown {
  * valid JSON`); in a configuration file that text may be a password, so the excerpt goes.
  */
 function withoutExcerpt(message: string): string {
-  return message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, ' (excerpt not shown: it may hold a secret)');
+  return message.replace(
+    /, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s,
+    ' (excerpt not shown: it may hold a secret)',
+  );
 }
 
 /** Validates parsed JSON with a zod schema; the error lists every problem as `file: path: message`. */
-export function parseConfig<S extends z.ZodType>(file: string, schema: S, value: unknown): z.output<S> {
+export function parseConfig<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  value: unknown,
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const lines = zodProblems(result.error).map((p) => `${file}: ${p.path || '(top level)'}: ${p.message}`);
+  const lines = zodProblems(result.error).map(
+    (p) => `${file}: ${p.path || '(top level)'}: ${p.message}`,
+  );
   throw new ConfigError(lines.join('\n'));
 }

@@ -11,9 +11,9 @@ import { parseConfig, readJsonFile } from './read-json-file.js';
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export const timeZoneSchema = z
-  .string()
-  .refine((zone) => IANAZone.isValidZone(zone), { message: 'not a known IANA time zone (e.g. "Asia/Shanghai")' });
+export const timeZoneSchema = z.string().refine((zone) => IANAZone.isValidZone(zone), {
+  message: 'not a known IANA time zone (e.g. "Asia/Shanghai")',
+});
 
 const logSchema = z.strictObject({
   /** Level of the server's own log (stdout) and of the lines kept for each job. */
@@ -93,7 +93,9 @@ export interface ServerConfig extends ParsedServerConfig {
 export function resolveConfigDir(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
   const dir = resolve(cwd, env.FDA_CONFIG_DIR ?? 'conf');
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new ConfigError(`config folder ${dir} does not exist${env.FDA_CONFIG_DIR ? ' (from FDA_CONFIG_DIR)' : ''}`);
+    throw new ConfigError(
+      `config folder ${dir} does not exist${env.FDA_CONFIG_DIR ? ' (from FDA_CONFIG_DIR)' : ''}`,
+    );
   }
   return dir;
 }
@@ -107,7 +109,10 @@ export function loadServerConfig(configDir: string, env: NodeJS.ProcessEnv): Ser
   const raw = existsSync(file) ? readJsonFile(file) : {};
   const parsed = parseConfig(file, serverConfigSchema, raw);
   const host = env.FDA_HOST?.trim() || parsed.host;
-  const port = env.FDA_PORT === undefined || env.FDA_PORT === '' ? parsed.port : parsePortVariable(env.FDA_PORT);
+  const port =
+    env.FDA_PORT === undefined || env.FDA_PORT === ''
+      ? parsed.port
+      : parsePortVariable(env.FDA_PORT);
   const inConfigDir = (path: string) => (isAbsolute(path) ? path : resolve(configDir, path));
   const auth = loadAuthConfig(parsed.auth, configDir, env);
   assertBindAllowed(host, auth.tokens.length, env.FDA_HOST?.trim() ? 'FDA_HOST' : `${file}: host`);
@@ -126,7 +131,9 @@ export function loadServerConfig(configDir: string, env: NodeJS.ProcessEnv): Ser
 function parsePortVariable(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value.trim()) || port > 65_535) {
-    throw new ConfigError(`FDA_PORT: ${JSON.stringify(value)} is not a port number (0 to 65535; 0 picks a free port)`);
+    throw new ConfigError(
+      `FDA_PORT: ${JSON.stringify(value)} is not a port number (0 to 65535; 0 picks a free port)`,
+    );
   }
   return port;
 }

@@ -9,8 +9,16 @@ import { Secret } from './secret.js';
 // Ports and limits may come from `${VAR}`, which always yields a string.
 const integer = (min: number, max: number) =>
   z
-    .union([z.number(), z.string().regex(/^\d+$/).transform(Number)], { error: 'must be a whole number (or a string of digits)' })
-    .pipe(z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+    .union([z.number(), z.string().regex(/^\d+$/).transform(Number)], {
+      error: 'must be a whole number (or a string of digits)',
+    })
+    .pipe(
+      z
+        .number()
+        .int('must be a whole number')
+        .min(min, `must be at least ${min}`)
+        .max(max, `must be at most ${max}`),
+    );
 
 const poolSchema = z.strictObject({
   connectionLimit: integer(1, 1000).default(4),
@@ -38,7 +46,12 @@ const sqliteTargetSchema = z.strictObject({
   file: z.string().min(1),
 });
 
-const targetName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must start with a letter and hold only letters, digits, _ or -');
+const targetName = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+    'must start with a letter and hold only letters, digits, _ or -',
+  );
 
 export const storageConfigSchema = z
   .strictObject({
@@ -49,12 +62,26 @@ export const storageConfigSchema = z
   })
   .superRefine((config, ctx) => {
     for (const name of Object.keys(config.mysql)) {
-      if (name in config.sqlite) ctx.addIssue({ code: 'custom', path: ['sqlite', name], message: `target name "${name}" is also used under "mysql"` });
+      if (name in config.sqlite)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sqlite', name],
+          message: `target name "${name}" is also used under "mysql"`,
+        });
     }
     const names = [...Object.keys(config.mysql), ...Object.keys(config.sqlite)];
-    if (names.length === 0) ctx.addIssue({ code: 'custom', path: [], message: 'no storage targets: add at least one under "mysql" or "sqlite"' });
+    if (names.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'no storage targets: add at least one under "mysql" or "sqlite"',
+      });
     if (config.control !== undefined && !names.includes(config.control)) {
-      ctx.addIssue({ code: 'custom', path: ['control'], message: `names no configured target (known: ${names.join(', ')})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['control'],
+        message: `names no configured target (known: ${names.join(', ')})`,
+      });
     }
   });
 
@@ -93,8 +120,13 @@ export interface StorageConfig {
  */
 export function loadStorageConfig(configDir: string, env: NodeJS.ProcessEnv): StorageConfig {
   const file = join(configDir, 'storage.json');
-  if (!existsSync(file)) throw new ConfigError(`${file}: the storage configuration file is missing`);
-  const parsed = parseConfig(file, storageConfigSchema, expandEnvVars(readJsonFile(file), env, file));
+  if (!existsSync(file))
+    throw new ConfigError(`${file}: the storage configuration file is missing`);
+  const parsed = parseConfig(
+    file,
+    storageConfigSchema,
+    expandEnvVars(readJsonFile(file), env, file),
+  );
   const targets: TargetConfig[] = [
     ...Object.entries(parsed.mysql).map(([name, t]): MysqlTargetConfig => ({
       dialect: 'mysql',
@@ -114,6 +146,7 @@ export function loadStorageConfig(configDir: string, env: NodeJS.ProcessEnv): St
       file: t.file === ':memory:' || isAbsolute(t.file) ? t.file : resolve(configDir, t.file),
     })),
   ];
-  const control = parsed.control ?? targets.find((t) => t.dialect === 'sqlite')?.name ?? targets[0]!.name;
+  const control =
+    parsed.control ?? targets.find((t) => t.dialect === 'sqlite')?.name ?? targets[0]!.name;
   return { file, control, targets };
 }

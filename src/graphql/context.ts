@@ -1,7 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { App } from '../app/build-app.js';
 import type { AccessControl, Principal } from '../auth/access-control.js';
-import { bearerCredential, connectionParamsCredential, type Credential } from '../auth/credentials.js';
+import {
+  bearerCredential,
+  connectionParamsCredential,
+  type Credential,
+} from '../auth/credentials.js';
 import type { LiveFeeds } from './live/live-feeds.js';
 
 /** What every resolver gets. Built in one place, `createContextFactory`, for HTTP and WebSocket alike. */
@@ -45,7 +49,11 @@ export function credentialOf(transport: TransportContext): Credential {
 }
 
 /** Makes the context of one operation, authenticating the caller from what the transport carries. */
-export function createContextFactory(app: App, live: LiveFeeds, access: AccessControl): (transport: TransportContext) => GraphQLContext {
+export function createContextFactory(
+  app: App,
+  live: LiveFeeds,
+  access: AccessControl,
+): (transport: TransportContext) => GraphQLContext {
   return (transport) => {
     const authentication = access.authenticate(credentialOf(transport));
     return {

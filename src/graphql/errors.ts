@@ -5,6 +5,8 @@ export class JobSpecInvalidError extends AppError {
   readonly code = 'JOB_SPEC_INVALID';
 
   constructor(readonly problems: readonly Problem[]) {
-    super(`the job spec is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`);
+    super(
+      `the job spec is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
+    );
   }
 }

@@ -7,7 +7,10 @@ import type { Plugin } from 'graphql-yoga';
 export const GRAPHIQL_ASSETS_PATH = '/graphiql/';
 
 /** What `@graphql-yoga/render-graphiql/graphiql` exports: each asset as a string. */
-type AssetModule = Record<'js' | 'css' | 'editorWorkerService' | 'jsonWorker' | 'graphqlWorker' | 'favicon', string>;
+type AssetModule = Record<
+  'js' | 'css' | 'editorWorkerService' | 'jsonWorker' | 'graphqlWorker' | 'favicon',
+  string
+>;
 
 const ASSETS: Record<string, { from: keyof AssetModule; type: string }> = {
   'graphiql.js': { from: 'js', type: 'text/javascript; charset=utf-8' },
@@ -42,7 +45,8 @@ function bytesOf(text: string): Buffer {
 export function useGraphiQLAssets(): Plugin {
   let loading: Promise<Map<string, Asset>> | undefined;
   const load = async (): Promise<Map<string, Asset>> => {
-    const module = (await import('@graphql-yoga/render-graphiql/graphiql')) as unknown as AssetModule;
+    const module =
+      (await import('@graphql-yoga/render-graphiql/graphiql')) as unknown as AssetModule;
     const assets = new Map<string, Asset>();
     for (const [name, { from, type }] of Object.entries(ASSETS)) {
       const body = bytesOf(module[from]);
@@ -62,7 +66,12 @@ export function useGraphiQLAssets(): Plugin {
       }
       const name = url.pathname.slice(GRAPHIQL_ASSETS_PATH.length);
       if (!Object.hasOwn(ASSETS, name)) {
-        endResponse(new fetchAPI.Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain' } }));
+        endResponse(
+          new fetchAPI.Response('not found\n', {
+            status: 404,
+            headers: { 'content-type': 'text/plain' },
+          }),
+        );
         return;
       }
       loading ??= load().catch((error: unknown) => {
@@ -70,7 +79,12 @@ export function useGraphiQLAssets(): Plugin {
         throw error;
       });
       const asset = (await loading).get(name)!;
-      const headers: Record<string, string> = { 'content-type': asset.type, 'cache-control': 'public, max-age=3600', etag: asset.etag, vary: 'accept-encoding' };
+      const headers: Record<string, string> = {
+        'content-type': asset.type,
+        'cache-control': 'public, max-age=3600',
+        etag: asset.etag,
+        vary: 'accept-encoding',
+      };
       if (request.headers.get('if-none-match') === asset.etag) {
         endResponse(new fetchAPI.Response(null, { status: 304, headers }));
         return;
@@ -79,7 +93,12 @@ export function useGraphiQLAssets(): Plugin {
       const body = gzipped ? asset.gzipped : asset.body;
       if (gzipped) headers['content-encoding'] = 'gzip';
       headers['content-length'] = String(body.length);
-      endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers }));
+      endResponse(
+        new fetchAPI.Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
+          status: 200,
+          headers,
+        }),
+      );
     },
   };
 }

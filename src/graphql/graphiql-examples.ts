@@ -4,9 +4,21 @@
  */
 const TRADE_DAY_DOCUMENT = {
   pipeline_structure: {
-    producer_0: { component_class_name: 'BaoStockTradeDayProducer', pre_component_name: '', component_arguments: {} },
-    processor_0: { component_class_name: 'BaoStockTradeDayProcessor', pre_component_name: 'producer_0', component_arguments: {} },
-    storager_0: { component_class_name: 'BaoStockTradeDayStorager', pre_component_name: 'processor_0', component_arguments: {} },
+    producer_0: {
+      component_class_name: 'BaoStockTradeDayProducer',
+      pre_component_name: '',
+      component_arguments: {},
+    },
+    processor_0: {
+      component_class_name: 'BaoStockTradeDayProcessor',
+      pre_component_name: 'producer_0',
+      component_arguments: {},
+    },
+    storager_0: {
+      component_class_name: 'BaoStockTradeDayStorager',
+      pre_component_name: 'processor_0',
+      component_arguments: {},
+    },
   },
 };
 
@@ -53,6 +65,9 @@ const LIST_COMPONENTS = /* GraphQL */ `query ListComponents {
 export const graphiqlTabs = [
   { query: SUBMIT, variables: JSON.stringify({ document: TRADE_DAY_DOCUMENT }, null, 2) },
   { query: FOLLOW_STATUS, variables: JSON.stringify({ id: 'paste the job id here' }, null, 2) },
-  { query: FOLLOW_LOGS, variables: JSON.stringify({ id: 'paste the job id here', after: 0 }, null, 2) },
+  {
+    query: FOLLOW_LOGS,
+    variables: JSON.stringify({ id: 'paste the job id here', after: 0 }, null, 2),
+  },
   { query: LIST_COMPONENTS, variables: '{}' },
 ];

@@ -1,4 +1,10 @@
-import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import {
+  createSourceEventStream,
+  execute,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { isShared } from './live/shared-event.js';
 
@@ -67,11 +73,16 @@ export function createSharedResults(): SharedResults {
         const stream = await createSourceEventStream(args);
         if (!isAsyncIterable(stream)) return stream;
         const key = keyOf(args);
-        return mapEvents(stream[Symbol.asyncIterator](), (payload) => executeEvent(args, key, payload)) as AsyncGenerator<ExecutionResult>;
+        return mapEvents(stream[Symbol.asyncIterator](), (payload) =>
+          executeEvent(args, key, payload),
+        ) as AsyncGenerator<ExecutionResult>;
       });
     },
   };
-  return { plugin, isShared: (result) => typeof result === 'object' && result !== null && shared.has(result) };
+  return {
+    plugin,
+    isShared: (result) => typeof result === 'object' && result !== null && shared.has(result),
+  };
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
@@ -79,7 +90,10 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 }
 
 /** Maps each event; `return()` reaches the source at once (no generator queueing), so cleanup is prompt. */
-function mapEvents(source: AsyncIterator<unknown>, map: (event: unknown) => Result): AsyncIterableIterator<ExecutionResult> {
+function mapEvents(
+  source: AsyncIterator<unknown>,
+  map: (event: unknown) => Result,
+): AsyncIterableIterator<ExecutionResult> {
   const done = (): IteratorResult<ExecutionResult> => ({ done: true, value: undefined });
   const close = async (): Promise<IteratorResult<ExecutionResult>> => {
     await source.return?.();

@@ -9,7 +9,10 @@ import { SharedFrames } from './shared-frames.js';
 import type { GraphQLServer } from './yoga-server.js';
 
 /** Yoga's enveloped `execute`/`subscribe` travel with the arguments, as in Yoga's graphql-ws example. */
-type EnvelopedArgs = ExecutionArgs & { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
+type EnvelopedArgs = ExecutionArgs & {
+  execute: (args: ExecutionArgs) => unknown;
+  subscribe: (args: ExecutionArgs) => unknown;
+};
 
 /** What `yoga.getEnveloped` hands back, as this module uses it. */
 interface Enveloped {
@@ -55,24 +58,43 @@ export function attachGraphQLWebSockets(
   // Registered before graphql-ws's own listener, so every frame it sends passes through here.
   wss.on('connection', (socket: WebSocket) => {
     const send = socket.send.bind(socket) as (data: unknown, ...rest: unknown[]) => void;
-    socket.send = ((data: unknown, ...rest: unknown[]) => send(typeof data === 'string' ? frames.substitute(data) : data, ...rest)) as WebSocket['send'];
+    socket.send = ((data: unknown, ...rest: unknown[]) =>
+      send(
+        typeof data === 'string' ? frames.substitute(data) : data,
+        ...rest,
+      )) as WebSocket['send'];
   });
   const disposable = useServer(
     {
-      onNext: (_ctx, _id, _payload, _args, result) => (isShared(result) ? (frames.placeholder(result) as never) : undefined),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        isShared(result) ? (frames.placeholder(result) as never) : undefined,
       execute: (args) => (args as EnvelopedArgs).execute(args) as never,
       subscribe: (args) => (args as EnvelopedArgs).subscribe(args) as never,
       onConnect: (ctx) => {
-        const authentication = access.authenticate(credentialOf({ transport: 'ws', connectionParams: ctx.connectionParams, nodeRequest: ctx.extra.request }));
+        const authentication = access.authenticate(
+          credentialOf({
+            transport: 'ws',
+            connectionParams: ctx.connectionParams,
+            nodeRequest: ctx.extra.request,
+          }),
+        );
         if (authentication.ok) return true;
-        logger.warn({ remote: ctx.extra.request.socket.remoteAddress ?? null, reason: authentication.reason }, `WebSocket refused (4403): ${authentication.error.message}`);
+        logger.warn(
+          { remote: ctx.extra.request.socket.remoteAddress ?? null, reason: authentication.reason },
+          `WebSocket refused (4403): ${authentication.error.message}`,
+        );
         return false;
       },
       onSubscribe: async (ctx, _id, params) => {
         // The operation being subscribed is already in `ctx.subscriptions`.
         const inFlight = Object.keys(ctx.subscriptions).length;
         if (inFlight > maxOperations) {
-          return [limitError(`this connection already has ${inFlight - 1} operations in flight; at most ${maxOperations} are allowed (complete one, or open another connection)`, 'maxSubscriptionsPerConnection')];
+          return [
+            limitError(
+              `this connection already has ${inFlight - 1} operations in flight; at most ${maxOperations} are allowed (complete one, or open another connection)`,
+              'maxSubscriptionsPerConnection',
+            ),
+          ];
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
@@ -89,7 +111,8 @@ export function attachGraphQLWebSockets(
           return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
         }
         const errors = validate(schema, document);
-        if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        if (errors.length > 0)
+          return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
         const args: EnvelopedArgs = {
           schema,
           operationName: params.operationName,
@@ -130,7 +153,8 @@ export function attachGraphQLWebSockets(
  * validation results, so the cached error object must stay as it is for the next request.
  */
 function withCode(error: unknown, code: string): GraphQLError {
-  if (!(error instanceof GraphQLError)) return new GraphQLError(String(error), { extensions: { code } });
+  if (!(error instanceof GraphQLError))
+    return new GraphQLError(String(error), { extensions: { code } });
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,

@@ -48,9 +48,15 @@ export function createGraphQLServer(app: App, options: GraphQLServerOptions = {}
   const { auth, limits, host } = app.config.server;
   const access = new AccessControl(new TokenVerifier(auth.tokens));
   if (access.enabled) {
-    app.logger.info({ tokens: auth.tokens.map((t) => t.toJSON()) }, `API tokens: ${auth.tokens.length} configured; every operation needs one`);
+    app.logger.info(
+      { tokens: auth.tokens.map((t) => t.toJSON()) },
+      `API tokens: ${auth.tokens.length} configured; every operation needs one`,
+    );
   } else {
-    app.logger.warn({ host }, 'no API tokens configured: authentication is off, so the server listens on loopback only (set FDA_TOKENS or auth.tokensFile to open it up)');
+    app.logger.warn(
+      { host },
+      'no API tokens configured: authentication is off, so the server listens on loopback only (set FDA_TOKENS or auth.tokensFile to open it up)',
+    );
   }
   const live = new LiveFeeds(app.bus, { ...DEFAULT_LIVE_LIMITS, ...options.liveLimits });
   const context = createContextFactory(app, live, access);
@@ -64,8 +70,16 @@ export function createGraphQLServer(app: App, options: GraphQLServerOptions = {}
     context: (initial) =>
       context(
         initial.transport === 'ws'
-          ? { transport: 'ws', connectionParams: initial.connectionParams as Record<string, unknown> | undefined, nodeRequest: initial.req as IncomingMessage | undefined }
-          : { transport: 'http', request: initial.request, nodeRequest: initial.req as IncomingMessage | undefined },
+          ? {
+              transport: 'ws',
+              connectionParams: initial.connectionParams as Record<string, unknown> | undefined,
+              nodeRequest: initial.req as IncomingMessage | undefined,
+            }
+          : {
+              transport: 'http',
+              request: initial.request,
+              nodeRequest: initial.req as IncomingMessage | undefined,
+            },
       ),
     logging: yogaLogger(app.logger.child({ part: 'graphql' })),
     maskedErrors: { maskError: maskUnexpectedErrors },
@@ -76,7 +90,8 @@ export function createGraphQLServer(app: App, options: GraphQLServerOptions = {}
       defaultTabs: graphiqlTabs,
       defaultEditorToolsVisibility: 'variables',
     },
-    renderGraphiQL: (graphiqlOptions) => renderGraphiQLPage(graphiqlOptions, { tokenField: access.enabled }),
+    renderGraphiQL: (graphiqlOptions) =>
+      renderGraphiQLPage(graphiqlOptions, { tokenField: access.enabled }),
     // Order matters: access before anything else runs; the SSE cap wraps the shared subscribe function.
     plugins: [
       useGraphiQLAssets(),

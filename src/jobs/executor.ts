@@ -1,7 +1,14 @@
 import type { Logger } from 'pino';
 import type { ComponentServices, StepProgress } from '../components/component.js';
 import type { ComponentRegistry } from '../components/registry.js';
-import { ConflictError, JobCancelledError, LimitExceededError, NotFoundError, errorMessage, type Problem } from '../errors.js';
+import {
+  ConflictError,
+  JobCancelledError,
+  LimitExceededError,
+  NotFoundError,
+  errorMessage,
+  type Problem,
+} from '../errors.js';
 import type { AppEvents, JobChange } from '../events/app-events.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobLogSink } from '../logs/job-log-sink.js';
@@ -107,13 +114,17 @@ export class Executor {
   async submit(input: SpecInput, options: SubmitOptions = {}): Promise<SubmitResult> {
     if (!this.#accepting) throw new ShuttingDownError();
     if (this.#waiting.length >= this.deps.limits.maxQueuedJobs) {
-      throw new LimitExceededError(`too many jobs waiting (${this.#waiting.length}, the limit is ${this.deps.limits.maxQueuedJobs}); try again when some have run`);
+      throw new LimitExceededError(
+        `too many jobs waiting (${this.#waiting.length}, the limit is ${this.deps.limits.maxQueuedJobs}); try again when some have run`,
+      );
     }
     if (this.deps.limits.specSize) checkSpecSize(input, this.deps.limits.specSize);
-    const parsed: ParsedSpec = 'document' in input ? parseOriginalDocument(input.document) : parseStepList(input.steps);
+    const parsed: ParsedSpec =
+      'document' in input ? parseOriginalDocument(input.document) : parseStepList(input.steps);
     const validation = validateJobSpec(parsed, this.deps.registry.snapshot());
     if (!validation.ok) return { ok: false, problems: validation.problems };
-    const timeoutMs = options.timeoutMs === undefined ? this.deps.limits.defaultTimeoutMs : options.timeoutMs;
+    const timeoutMs =
+      options.timeoutMs === undefined ? this.deps.limits.defaultTimeoutMs : options.timeoutMs;
     const job: Job = {
       id: this.deps.newId(),
       status: 'WAITING',
@@ -141,8 +152,14 @@ export class Executor {
   async retry(id: string): Promise<SubmitResult> {
     const previous = await this.get(id);
     if (!previous) throw new NotFoundError('job', id);
-    if (!isFinal(previous.status)) throw new ConflictError(`job ${id} is ${previous.status}; only a finished, failed or cancelled job can be retried`);
-    return this.submit({ steps: previous.spec.steps }, { origin: previous.origin, timeoutMs: previous.timeoutMs, retryOf: id });
+    if (!isFinal(previous.status))
+      throw new ConflictError(
+        `job ${id} is ${previous.status}; only a finished, failed or cancelled job can be retried`,
+      );
+    return this.submit(
+      { steps: previous.spec.steps },
+      { origin: previous.origin, timeoutMs: previous.timeoutMs, retryOf: id },
+    );
   }
 
   /** A waiting job ends at once; a running one has its signal aborted and ends CANCELLED. A final job is returned as it is. */
@@ -197,20 +214,31 @@ export class Executor {
       job.finishedAt = now;
       job.logCount = await this.deps.store.lastLogSeq(job.id);
       for (const step of job.steps) {
-        if (step.status === 'RUNNING') Object.assign(step, { status: 'FAILED', finishedAt: now, error: 'interrupted' });
+        if (step.status === 'RUNNING')
+          Object.assign(step, { status: 'FAILED', finishedAt: now, error: 'interrupted' });
         else if (step.status === 'WAITING') step.status = 'SKIPPED';
       }
       await this.deps.store.update(job);
       this.deps.bus.emit('job', { change: 'STATUS', job: snapshotJob(job) });
-      this.deps.logger.warn({ jobId: job.id }, 'job was interrupted by a server stop; marked FAILED');
+      this.deps.logger.warn(
+        { jobId: job.id },
+        'job was interrupted by a server stop; marked FAILED',
+      );
     }
     const waiting = await this.deps.store.withStatus('WAITING');
     let requeued = 0;
     for (const job of waiting) {
-      const validation = validateJobSpec(parseStepList(job.spec.steps), this.deps.registry.snapshot());
+      const validation = validateJobSpec(
+        parseStepList(job.spec.steps),
+        this.deps.registry.snapshot(),
+      );
       const active = this.#activate(job, validation.ok ? validation.steps : []);
       if (!validation.ok) {
-        await this.#finish(active, 'FAILED', `the job's spec is no longer valid after a restart: ${validation.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+        await this.#finish(
+          active,
+          'FAILED',
+          `the job's spec is no longer valid after a restart: ${validation.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+        );
         continue;
       }
       this.#waiting.push(active);
@@ -226,14 +254,16 @@ export class Executor {
    */
   async shutdown(graceMs: number): Promise<void> {
     this.#accepting = false;
-    for (const active of this.#waiting.splice(0)) await this.#finish(active, 'CANCELLED', 'the server shut down before the job started');
+    for (const active of this.#waiting.splice(0))
+      await this.#finish(active, 'CANCELLED', 'the server shut down before the job started');
     const running = [...this.#running.values()];
     if (running.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
     await Promise.race([Promise.all(running.map((a) => a.finished)), graceOver]);
     clearTimeout(timer);
-    for (const active of this.#running.values()) active.controller.abort(new JobCancelledError('the server is shutting down'));
+    for (const active of this.#running.values())
+      active.controller.abort(new JobCancelledError('the server is shutting down'));
     await Promise.all(running.map((a) => a.finished));
   }
 
@@ -254,7 +284,11 @@ export class Executor {
   }
 
   #pump(): void {
-    while (this.#accepting && this.#running.size < this.deps.limits.maxConcurrentJobs && this.#waiting.length > 0) {
+    while (
+      this.#accepting &&
+      this.#running.size < this.deps.limits.maxConcurrentJobs &&
+      this.#waiting.length > 0
+    ) {
       const active = this.#waiting.shift()!;
       this.#running.set(active.job.id, active);
       this.#start(active).catch((error: unknown) => {
@@ -276,7 +310,10 @@ export class Executor {
     if (controller.signal.aborted) return;
     this.#publish(active, 'STATUS');
     if (job.timeoutMs !== null) {
-      active.timeout = setTimeout(() => controller.abort(new JobTimeoutError(job.timeoutMs!)), job.timeoutMs);
+      active.timeout = setTimeout(
+        () => controller.abort(new JobTimeoutError(job.timeoutMs!)),
+        job.timeoutMs,
+      );
     }
     const logger = this.deps.logger;
     try {
@@ -297,7 +334,8 @@ export class Executor {
       await this.#finish(active, 'FINISHED', null);
     } catch (error) {
       if (controller.signal.aborted) return; // #onAbort ends the job
-      const message = error instanceof StepFailedError ? error.message : `unexpected: ${errorMessage(error)}`;
+      const message =
+        error instanceof StepFailedError ? error.message : `unexpected: ${errorMessage(error)}`;
       this.deps.scopes.run({ jobId: job.id, step: null, sink }, () => logger.error(message));
       await this.#finish(active, 'FAILED', message);
     }
@@ -307,7 +345,10 @@ export class Executor {
     const reason: unknown = active.controller.signal.reason;
     const status: JobStatus = reason instanceof JobTimeoutError ? 'FAILED' : 'CANCELLED';
     const message = reason instanceof JobCancelledError ? reason.reason : errorMessage(reason);
-    if (active.sink) this.deps.scopes.run({ jobId: active.job.id, step: null, sink: active.sink }, () => this.deps.logger.warn(`job ${status === 'FAILED' ? 'failed' : 'cancelled'}: ${message}`));
+    if (active.sink)
+      this.deps.scopes.run({ jobId: active.job.id, step: null, sink: active.sink }, () =>
+        this.deps.logger.warn(`job ${status === 'FAILED' ? 'failed' : 'cancelled'}: ${message}`),
+      );
     await this.#finish(active, status, message);
   }
 
@@ -320,13 +361,23 @@ export class Executor {
         this.#publish(active, 'PROGRESS');
       },
       finished: (i: number, outcome: { rowsOut: number | null; result: unknown }) => {
-        Object.assign(step(i), { status: 'FINISHED', finishedAt: new Date(), rowsOut: outcome.rowsOut, result: outcome.result ?? null });
+        Object.assign(step(i), {
+          status: 'FINISHED',
+          finishedAt: new Date(),
+          rowsOut: outcome.rowsOut,
+          result: outcome.result ?? null,
+        });
         void this.#persist(active);
         this.#publish(active, 'PROGRESS');
       },
       failed: (i: number, error: unknown, result: unknown) => {
         const aborted = active.controller.signal.aborted;
-        Object.assign(step(i), { status: aborted ? 'CANCELLED' : 'FAILED', finishedAt: new Date(), error: errorMessage(error), result: result ?? null });
+        Object.assign(step(i), {
+          status: aborted ? 'CANCELLED' : 'FAILED',
+          finishedAt: new Date(),
+          error: errorMessage(error),
+          result: result ?? null,
+        });
       },
       progress: (i: number, progress: StepProgress) => {
         const list = step(i).progress;
@@ -354,7 +405,11 @@ export class Executor {
       const now = new Date();
       for (const step of job.steps) {
         if (step.status === 'WAITING') step.status = 'SKIPPED';
-        else if (step.status === 'RUNNING') Object.assign(step, { status: status === 'FINISHED' ? 'FINISHED' : 'CANCELLED', finishedAt: now });
+        else if (step.status === 'RUNNING')
+          Object.assign(step, {
+            status: status === 'FINISHED' ? 'FINISHED' : 'CANCELLED',
+            finishedAt: now,
+          });
       }
       job.status = status;
       job.error = error;
@@ -380,10 +435,18 @@ export class Executor {
         try {
           // The state as of now, not as of when this write was queued.
           await this.deps.store.update(active.job);
-          if (attempt > 0) this.deps.logger.info({ jobId: active.job.id, attempts: attempt + 1 }, 'job state stored after retries');
+          if (attempt > 0)
+            this.deps.logger.info(
+              { jobId: active.job.id, attempts: attempt + 1 },
+              'job state stored after retries',
+            );
           return;
         } catch (error) {
-          if (attempt === 0) this.deps.logger.error({ jobId: active.job.id, err: error }, 'storing the job state failed; retrying until the store answers');
+          if (attempt === 0)
+            this.deps.logger.error(
+              { jobId: active.job.id, err: error },
+              'storing the job state failed; retrying until the store answers',
+            );
           await sleep(PERSIST_RETRY_MS[Math.min(attempt, PERSIST_RETRY_MS.length - 1)]!);
         }
       }

@@ -27,10 +27,17 @@ export interface LogLineRow {
   message: string;
 }
 
-type StoredStep = Omit<StepState, 'startedAt' | 'finishedAt'> & { startedAt: number | null; finishedAt: number | null };
+type StoredStep = Omit<StepState, 'startedAt' | 'finishedAt'> & {
+  startedAt: number | null;
+  finishedAt: number | null;
+};
 
 export function encodeJob(job: Job): JobRow {
-  const steps: StoredStep[] = job.steps.map((s) => ({ ...s, startedAt: s.startedAt?.getTime() ?? null, finishedAt: s.finishedAt?.getTime() ?? null }));
+  const steps: StoredStep[] = job.steps.map((s) => ({
+    ...s,
+    startedAt: s.startedAt?.getTime() ?? null,
+    finishedAt: s.finishedAt?.getTime() ?? null,
+  }));
   return {
     id: job.id,
     status: job.status,
@@ -48,12 +55,15 @@ export function encodeJob(job: Job): JobRow {
   };
 }
 
-const toDate = (value: number | string | null): Date | null => (value === null ? null : new Date(Number(value)));
+const toDate = (value: number | string | null): Date | null =>
+  value === null ? null : new Date(Number(value));
 
 export function decodeJob(row: JobRow): Job {
-  const steps = (JSON.parse(row.steps) as StoredStep[]).map(
-    (s): StepState => ({ ...s, startedAt: toDate(s.startedAt), finishedAt: toDate(s.finishedAt) }),
-  );
+  const steps = (JSON.parse(row.steps) as StoredStep[]).map((s): StepState => ({
+    ...s,
+    startedAt: toDate(s.startedAt),
+    finishedAt: toDate(s.finishedAt),
+  }));
   return {
     id: row.id,
     status: row.status as JobStatus,

@@ -37,7 +37,9 @@ export class JobStore {
     const row = encodeJob(job);
     const names = Object.keys(row).map((k) => sql.identifier(k));
     const values = Object.values(row).map((v) => sql`${v}`);
-    await this.db.run(sql`INSERT INTO ${this.#t.jobs} (${sql.join(names, sql`, `)}) VALUES (${sql.join(values, sql`, `)})`);
+    await this.db.run(
+      sql`INSERT INTO ${this.#t.jobs} (${sql.join(names, sql`, `)}) VALUES (${sql.join(values, sql`, `)})`,
+    );
   }
 
   /** Writes every field that can change after submission. */
@@ -55,7 +57,9 @@ export class JobStore {
   }
 
   async get(id: string): Promise<Job | undefined> {
-    const rows = await this.db.all<JobRow>(sql`SELECT * FROM ${this.#t.jobs} WHERE ${sql.identifier('id')} = ${id}`);
+    const rows = await this.db.all<JobRow>(
+      sql`SELECT * FROM ${this.#t.jobs} WHERE ${sql.identifier('id')} = ${id}`,
+    );
     return rows[0] && decodeJob(rows[0]);
   }
 
@@ -63,10 +67,17 @@ export class JobStore {
   async list(filter: JobListFilter): Promise<Job[]> {
     const conditions: SQL[] = [];
     if (filter.statuses && filter.statuses.length > 0) {
-      conditions.push(sql`${sql.identifier('status')} IN (${sql.join(filter.statuses.map((s) => sql`${s}`), sql`, `)})`);
+      conditions.push(
+        sql`${sql.identifier('status')} IN (${sql.join(
+          filter.statuses.map((s) => sql`${s}`),
+          sql`, `,
+        )})`,
+      );
     }
-    if (filter.originName !== undefined) conditions.push(sql`${sql.identifier('origin_name')} = ${filter.originName}`);
-    if (filter.beforeId !== undefined) conditions.push(sql`${sql.identifier('id')} < ${filter.beforeId}`);
+    if (filter.originName !== undefined)
+      conditions.push(sql`${sql.identifier('origin_name')} = ${filter.originName}`);
+    if (filter.beforeId !== undefined)
+      conditions.push(sql`${sql.identifier('id')} < ${filter.beforeId}`);
     const where = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
     const rows = await this.db.all<JobRow>(
       sql`SELECT * FROM ${this.#t.jobs} ${where} ORDER BY ${sql.identifier('id')} DESC LIMIT ${filter.limit}`,
@@ -85,11 +96,22 @@ export class JobStore {
   async appendLogLines(lines: readonly LogLine[]): Promise<void> {
     if (lines.length === 0) return;
     const rows = lines.map((line) => {
-      const r: LogLineRow = { job_id: line.jobId, seq: line.seq, time: line.time.getTime(), level: line.level, step: line.step, message: line.message };
+      const r: LogLineRow = {
+        job_id: line.jobId,
+        seq: line.seq,
+        time: line.time.getTime(),
+        level: line.level,
+        step: line.step,
+        message: line.message,
+      };
       return sql`(${r.job_id}, ${r.seq}, ${r.time}, ${r.level}, ${r.step}, ${r.message})`;
     });
-    const columns = ['job_id', 'seq', 'time', 'level', 'step', 'message'].map((c) => sql.identifier(c));
-    await this.db.run(sql`INSERT INTO ${this.#t.jobLogLines} (${sql.join(columns, sql`, `)}) VALUES ${sql.join(rows, sql`, `)}`);
+    const columns = ['job_id', 'seq', 'time', 'level', 'step', 'message'].map((c) =>
+      sql.identifier(c),
+    );
+    await this.db.run(
+      sql`INSERT INTO ${this.#t.jobLogLines} (${sql.join(columns, sql`, `)}) VALUES ${sql.join(rows, sql`, `)}`,
+    );
   }
 
   /** Lines with seq > afterSeq, in order, at most `limit`. */
@@ -124,8 +146,13 @@ export class JobStore {
         WHERE ${final} AND (${sql.identifier('finished_at')} < ${options.finishedBefore.getTime()}${tooMany})
         ORDER BY ${id} LIMIT 500`);
       if (batch.length === 0) return removed;
-      const ids = sql.join(batch.map((r) => sql`${r.id}`), sql`, `);
-      await this.db.run(sql`DELETE FROM ${this.#t.jobLogLines} WHERE ${sql.identifier('job_id')} IN (${ids})`);
+      const ids = sql.join(
+        batch.map((r) => sql`${r.id}`),
+        sql`, `,
+      );
+      await this.db.run(
+        sql`DELETE FROM ${this.#t.jobLogLines} WHERE ${sql.identifier('job_id')} IN (${ids})`,
+      );
       removed += await this.db.run(sql`DELETE FROM ${j} WHERE ${id} IN (${ids})`);
     }
   }

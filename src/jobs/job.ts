@@ -10,7 +10,14 @@ export function isFinal(status: JobStatus): boolean {
   return FINAL_STATUSES.has(status);
 }
 
-export const STEP_STATUSES = ['WAITING', 'RUNNING', 'FINISHED', 'FAILED', 'CANCELLED', 'SKIPPED'] as const;
+export const STEP_STATUSES = [
+  'WAITING',
+  'RUNNING',
+  'FINISHED',
+  'FAILED',
+  'CANCELLED',
+  'SKIPPED',
+] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
 export const ORIGIN_TYPES = ['ADHOC', 'SCHEDULE', 'STARTUP'] as const;

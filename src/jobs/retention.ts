@@ -15,7 +15,11 @@ export interface RetentionOptions {
  * count limit, at start and then periodically, so the store does not grow with history.
  * Returns the function that stops it.
  */
-export function startRetention(store: JobStore, logger: Logger, options: RetentionOptions): { stop(): void; prune(): Promise<number> } {
+export function startRetention(
+  store: JobStore,
+  logger: Logger,
+  options: RetentionOptions,
+): { stop(): void; prune(): Promise<number> } {
   const prune = async (): Promise<number> => {
     try {
       const removed = await store.prune({
@@ -31,6 +35,11 @@ export function startRetention(store: JobStore, logger: Logger, options: Retenti
   };
   const scheduler = new ToadScheduler();
   const task = new AsyncTask('job-retention', prune);
-  scheduler.addSimpleIntervalJob(new SimpleIntervalJob({ milliseconds: options.intervalMs, runImmediately: true }, task, { id: 'job-retention', preventOverrun: true }));
+  scheduler.addSimpleIntervalJob(
+    new SimpleIntervalJob({ milliseconds: options.intervalMs, runImmediately: true }, task, {
+      id: 'job-retention',
+      preventOverrun: true,
+    }),
+  );
   return { stop: () => scheduler.stop(), prune };
 }

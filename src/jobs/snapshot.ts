@@ -5,5 +5,9 @@ import type { Job } from './job.js';
  * returned, while the executor keeps mutating its own object.
  */
 export function snapshotJob(job: Job): Job {
-  return { ...job, origin: { ...job.origin }, steps: job.steps.map((s) => ({ ...s, progress: s.progress.map((p) => ({ ...p })) })) };
+  return {
+    ...job,
+    origin: { ...job.origin },
+    steps: job.steps.map((s) => ({ ...s, progress: s.progress.map((p) => ({ ...p })) })),
+  };
 }

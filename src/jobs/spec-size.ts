@@ -8,14 +8,18 @@ export interface SpecSizeLimits {
   maxArgumentBytes: number;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Each step's name and arguments, in either input form; a malformed spec yields what it can (validation reports the rest). */
 function stepsOf(input: SpecInput): { name: string; args: unknown }[] {
   if ('document' in input) {
     const structure = isObject(input.document) ? input.document.pipeline_structure : undefined;
     if (!isObject(structure)) return [];
-    return Object.entries(structure).map(([name, step]) => ({ name, args: isObject(step) ? step.component_arguments : undefined }));
+    return Object.entries(structure).map(([name, step]) => ({
+      name,
+      args: isObject(step) ? step.component_arguments : undefined,
+    }));
   }
   if (!Array.isArray(input.steps)) return [];
   return input.steps.map((step: unknown, index) => ({
@@ -24,7 +28,8 @@ function stepsOf(input: SpecInput): { name: string; args: unknown }[] {
   }));
 }
 
-const shortName = (name: string) => JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
+const shortName = (name: string) =>
+  JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
 
 /**
  * Refuses a spec with too many steps or too large arguments before it is validated or stored,
@@ -33,7 +38,9 @@ const shortName = (name: string) => JSON.stringify(name.length > 64 ? `${name.sl
 export function checkSpecSize(input: SpecInput, limits: SpecSizeLimits): void {
   const steps = stepsOf(input);
   if (steps.length > limits.maxSteps) {
-    throw new LimitExceededError(`the job spec has ${steps.length} steps; at most ${limits.maxSteps} are allowed (server.json limits.maxJobSteps)`);
+    throw new LimitExceededError(
+      `the job spec has ${steps.length} steps; at most ${limits.maxSteps} are allowed (server.json limits.maxJobSteps)`,
+    );
   }
   for (const { name, args } of steps) {
     if (args === undefined) continue;

@@ -18,7 +18,11 @@ export interface JobSpec {
 export interface OriginalJobDocument {
   pipeline_structure: Record<
     string,
-    { component_class_name: string; pre_component_name: string; component_arguments?: Record<string, unknown> }
+    {
+      component_class_name: string;
+      pre_component_name: string;
+      component_arguments?: Record<string, unknown>;
+    }
   >;
   trigger?: unknown;
 }
@@ -29,7 +33,11 @@ export function toOriginalDocument(spec: JobSpec): OriginalJobDocument {
     pipeline_structure: Object.fromEntries(
       spec.steps.map((s) => [
         s.name,
-        { component_class_name: s.componentClassName, pre_component_name: s.preComponentName, component_arguments: s.componentArguments },
+        {
+          component_class_name: s.componentClassName,
+          pre_component_name: s.preComponentName,
+          component_arguments: s.componentArguments,
+        },
       ]),
     ),
   };

@@ -37,7 +37,8 @@ export class StepFailedError extends AppError {
 }
 
 /** Rows a value holds, when it is a list of rows. */
-export const rowCount = (value: unknown): number | null => (Array.isArray(value) ? value.length : null);
+export const rowCount = (value: unknown): number | null =>
+  Array.isArray(value) ? value.length : null;
 
 /**
  * Runs the steps in dependency order: producers first, each step's output handed to every step
@@ -74,7 +75,9 @@ export async function runPipeline(run: PipelineRun): Promise<void> {
     let output: unknown;
     try {
       const component = step.loaded.component;
-      output = await run.scopes.run({ jobId: run.jobId, step: name, sink: run.sink }, (): unknown => component.run(input, context));
+      output = await run.scopes.run({ jobId: run.jobId, step: name, sink: run.sink }, (): unknown =>
+        component.run(input, context),
+      );
     } catch (error) {
       run.events.failed(index, error, result);
       firstFailure ??= new StepFailedError(name, error);

@@ -12,7 +12,8 @@ export interface ResolvedStep {
   args: unknown;
 }
 
-export type SpecValidation = { ok: true; spec: JobSpec; steps: ResolvedStep[] } | { ok: false; problems: Problem[] };
+export type SpecValidation =
+  { ok: true; spec: JobSpec; steps: ResolvedStep[] } | { ok: false; problems: Problem[] };
 
 /**
  * Checks a parsed spec against a component snapshot and reports every problem at once: shape,
@@ -23,12 +24,18 @@ export function validateJobSpec(parsed: ParsedSpec, components: ComponentSnapsho
   const { spec, pathOf } = parsed;
   const problems: Problem[] = [...parsed.problems];
   const steps = spec.steps;
-  if (steps.length === 0 && parsed.problems.length === 0) problems.push({ path: parsed.stepsPath, message: 'the job has no steps' });
+  if (steps.length === 0 && parsed.problems.length === 0)
+    problems.push({ path: parsed.stepsPath, message: 'the job has no steps' });
 
   const firstIndexByName = new Map<string, number>();
   steps.forEach((step, i) => {
-    if (step.name.trim() === '') problems.push({ path: pathOf(i, 'name'), message: 'a step name must not be empty' });
-    else if (firstIndexByName.has(step.name)) problems.push({ path: pathOf(i, 'name'), message: `duplicate step name "${step.name}" (also step ${firstIndexByName.get(step.name)! + 1})` });
+    if (step.name.trim() === '')
+      problems.push({ path: pathOf(i, 'name'), message: 'a step name must not be empty' });
+    else if (firstIndexByName.has(step.name))
+      problems.push({
+        path: pathOf(i, 'name'),
+        message: `duplicate step name "${step.name}" (also step ${firstIndexByName.get(step.name)! + 1})`,
+      });
     else firstIndexByName.set(step.name, i);
   });
 
@@ -37,14 +44,25 @@ export function validateJobSpec(parsed: ParsedSpec, components: ComponentSnapsho
     const loaded = components.components.get(step.componentClassName);
     if (!loaded) {
       const close = closestNames(step.componentClassName, components.components.keys());
-      const hint = close.length > 0 ? `did you mean ${close.map((n) => `"${n}"`).join(' or ')}?` : `known components: ${[...components.components.keys()].sort().join(', ')}`;
-      problems.push({ path: pathOf(i, 'componentClassName'), message: `unknown component "${step.componentClassName}"; ${hint}` });
+      const hint =
+        close.length > 0
+          ? `did you mean ${close.map((n) => `"${n}"`).join(' or ')}?`
+          : `known components: ${[...components.components.keys()].sort().join(', ')}`;
+      problems.push({
+        path: pathOf(i, 'componentClassName'),
+        message: `unknown component "${step.componentClassName}"; ${hint}`,
+      });
       return undefined;
     }
     const args = loaded.component.argumentsSchema.safeParse(step.componentArguments);
     if (!args.success) {
       for (const problem of zodProblems(args.error)) {
-        problems.push({ path: pathOf(i, 'componentArguments') + (problem.path ? (problem.path.startsWith('[') ? '' : '.') + problem.path : ''), message: problem.message });
+        problems.push({
+          path:
+            pathOf(i, 'componentArguments') +
+            (problem.path ? (problem.path.startsWith('[') ? '' : '.') + problem.path : ''),
+          message: problem.message,
+        });
       }
       return { spec: step, loaded, args: undefined };
     }
@@ -71,38 +89,63 @@ function graphProblems(
     if (kind === 'PRODUCER') producers++;
     if (pre === '') {
       if (kind !== undefined && kind !== 'PRODUCER') {
-        problems.push({ path: where, message: `step "${step.name}" runs ${step.componentClassName}, a ${kind}, which needs a predecessor (preComponentName)` });
+        problems.push({
+          path: where,
+          message: `step "${step.name}" runs ${step.componentClassName}, a ${kind}, which needs a predecessor (preComponentName)`,
+        });
       }
       return;
     }
     if (pre === step.name) {
-      problems.push({ path: where, message: `step "${step.name}" names itself as its predecessor` });
+      problems.push({
+        path: where,
+        message: `step "${step.name}" names itself as its predecessor`,
+      });
       return;
     }
     if (!indexByName.has(pre)) {
       const close = closestNames(pre, indexByName.keys());
-      const hint = close.length > 0 ? `; did you mean ${close.map((n) => `"${n}"`).join(' or ')}?` : ` (steps: ${[...indexByName.keys()].join(', ')})`;
-      problems.push({ path: where, message: `predecessor "${pre}" is not a step of this job${hint}` });
+      const hint =
+        close.length > 0
+          ? `; did you mean ${close.map((n) => `"${n}"`).join(' or ')}?`
+          : ` (steps: ${[...indexByName.keys()].join(', ')})`;
+      problems.push({
+        path: where,
+        message: `predecessor "${pre}" is not a step of this job${hint}`,
+      });
       return;
     }
     if (kind === 'PRODUCER') {
-      problems.push({ path: where, message: `step "${step.name}" runs ${step.componentClassName}, a PRODUCER, which cannot have a predecessor (found "${pre}")` });
+      problems.push({
+        path: where,
+        message: `step "${step.name}" runs ${step.componentClassName}, a PRODUCER, which cannot have a predecessor (found "${pre}")`,
+      });
     }
   });
   if (steps.length > 0 && producers === 0 && resolved.every((r) => r !== undefined)) {
-    problems.push({ path: '', message: 'the job has no producer: one step must run a PRODUCER component with an empty preComponentName' });
+    problems.push({
+      path: '',
+      message:
+        'the job has no producer: one step must run a PRODUCER component with an empty preComponentName',
+    });
   }
   for (const cycle of findCycles(steps, indexByName)) {
     // Found by walking predecessors; shown in the direction data flows, from the first step found.
     const flow = [cycle[0]!, ...cycle.slice(1).reverse()];
     const names = flow.map((i) => steps[i]!.name);
-    problems.push({ path: pathOf(cycle[0]!, 'preComponentName'), message: `steps ${[...names, names[0]].map((n) => `"${n}"`).join(' → ')} form a cycle` });
+    problems.push({
+      path: pathOf(cycle[0]!, 'preComponentName'),
+      message: `steps ${[...names, names[0]].map((n) => `"${n}"`).join(' → ')} form a cycle`,
+    });
   }
   return problems;
 }
 
 /** Each cycle of predecessor links once (a step naming itself is reported elsewhere). */
-function findCycles(steps: readonly StepSpec[], indexByName: ReadonlyMap<string, number>): number[][] {
+function findCycles(
+  steps: readonly StepSpec[],
+  indexByName: ReadonlyMap<string, number>,
+): number[][] {
   const state = new Array<'new' | 'visiting' | 'done'>(steps.length).fill('new');
   const cycles: number[][] = [];
   for (let start = 0; start < steps.length; start++) {

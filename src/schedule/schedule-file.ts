@@ -68,11 +68,23 @@ export function readScheduleFile(file: string, deps: ReadScheduleDeps): Schedule
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    return { name, file, fingerprint: '', definition: null, error: `cannot read ${file}: ${errorMessage(error)}` };
+    return {
+      name,
+      file,
+      fingerprint: '',
+      definition: null,
+      error: `cannot read ${file}: ${errorMessage(error)}`,
+    };
   }
   const fingerprint = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   try {
-    return { name, file, fingerprint, definition: parseDefinition(bytes.toString('utf8'), deps), error: null };
+    return {
+      name,
+      file,
+      fingerprint,
+      definition: parseDefinition(bytes.toString('utf8'), deps),
+      error: null,
+    };
   } catch (error) {
     return { name, file, fingerprint, definition: null, error: errorMessage(error) };
   }
@@ -88,9 +100,13 @@ function parseDefinition(text: string, deps: ReadScheduleDeps): ScheduleDefiniti
   const problems: Problem[] = [];
   const parsed = optionsSchema(deps.defaultMisfireGraceSeconds).safeParse(json);
   if (!parsed.success) problems.push(...zodProblems(parsed.error));
-  const record = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
+  const record =
+    json !== null && typeof json === 'object' && !Array.isArray(json)
+      ? (json as Record<string, unknown>)
+      : {};
   let trigger: Trigger | null = null;
-  if (record.trigger === undefined) problems.push({ path: 'trigger', message: 'is missing: a schedule needs a trigger' });
+  if (record.trigger === undefined)
+    problems.push({ path: 'trigger', message: 'is missing: a schedule needs a trigger' });
   else {
     try {
       trigger = parseTrigger(record.trigger, deps.triggerDeps);
@@ -99,13 +115,21 @@ function parseDefinition(text: string, deps: ReadScheduleDeps): ScheduleDefiniti
       else throw error;
     }
   }
-  if (parsed.success) problems.push(...deps.checkPipeline({ pipeline_structure: record.pipeline_structure }));
-  if (problems.length > 0 || !parsed.success || trigger === null) throw new ValidationError(formatProblems(problems), problems);
+  if (parsed.success)
+    problems.push(...deps.checkPipeline({ pipeline_structure: record.pipeline_structure }));
+  if (problems.length > 0 || !parsed.success || trigger === null)
+    throw new ValidationError(formatProblems(problems), problems);
   const o = parsed.data;
   return {
     trigger,
     triggerJson: record.trigger,
     document: { pipeline_structure: record.pipeline_structure },
-    options: { maxInstances: o.max_instances, coalesce: o.coalesce, misfireGraceSeconds: o.misfire_grace_time, enabled: o.enabled, timeoutSeconds: o.timeout_seconds },
+    options: {
+      maxInstances: o.max_instances,
+      coalesce: o.coalesce,
+      misfireGraceSeconds: o.misfire_grace_time,
+      enabled: o.enabled,
+      timeoutSeconds: o.timeout_seconds,
+    },
   };
 }

@@ -29,9 +29,15 @@ export class ScheduleStore {
    * Records a firing; false when it was already recorded (another process took it, or it ran
    * before a restart), in which case the caller must not run it.
    */
-  async claimFiring(schedule: string, at: Date, outcome: FiringOutcome, jobId: string | null = null): Promise<boolean> {
+  async claimFiring(
+    schedule: string,
+    at: Date,
+    outcome: FiringOutcome,
+    jobId: string | null = null,
+  ): Promise<boolean> {
     try {
-      await this.db.run(sql`INSERT INTO ${runs} (${name}, ${fireTime}, ${sql.identifier('job_id')}, ${sql.identifier('outcome')}, ${sql.identifier('recorded_at')})
+      await this.db
+        .run(sql`INSERT INTO ${runs} (${name}, ${fireTime}, ${sql.identifier('job_id')}, ${sql.identifier('outcome')}, ${sql.identifier('recorded_at')})
         VALUES (${schedule}, ${at.getTime()}, ${jobId}, ${outcome}, ${Date.now()})`);
       return true;
     } catch (error) {
@@ -40,20 +46,30 @@ export class ScheduleStore {
     }
   }
 
-  async recordJob(schedule: string, at: Date, outcome: FiringOutcome, jobId: string | null): Promise<void> {
-    await this.db.run(sql`UPDATE ${runs} SET ${sql.identifier('job_id')} = ${jobId}, ${sql.identifier('outcome')} = ${outcome}
+  async recordJob(
+    schedule: string,
+    at: Date,
+    outcome: FiringOutcome,
+    jobId: string | null,
+  ): Promise<void> {
+    await this.db
+      .run(sql`UPDATE ${runs} SET ${sql.identifier('job_id')} = ${jobId}, ${sql.identifier('outcome')} = ${outcome}
       WHERE ${name} = ${schedule} AND ${fireTime} = ${at.getTime()}`);
   }
 
   async pausedSchedules(): Promise<Set<string>> {
-    const rows = await this.db.all<{ schedule_name: string }>(sql`SELECT ${name} FROM ${state} WHERE ${sql.identifier('paused')} = ${1}`);
+    const rows = await this.db.all<{ schedule_name: string }>(
+      sql`SELECT ${name} FROM ${state} WHERE ${sql.identifier('paused')} = ${1}`,
+    );
     return new Set(rows.map((r) => r.schedule_name));
   }
 
   async setPaused(schedule: string, paused: boolean): Promise<void> {
     // Delete then insert: plain SQL both dialects accept, for a row that changes on a user's click.
     await this.db.run(sql`DELETE FROM ${state} WHERE ${name} = ${schedule}`);
-    await this.db.run(sql`INSERT INTO ${state} (${name}, ${sql.identifier('paused')}, ${sql.identifier('updated_at')}) VALUES (${schedule}, ${paused ? 1 : 0}, ${Date.now()})`);
+    await this.db.run(
+      sql`INSERT INTO ${state} (${name}, ${sql.identifier('paused')}, ${sql.identifier('updated_at')}) VALUES (${schedule}, ${paused ? 1 : 0}, ${Date.now()})`,
+    );
   }
 }
 
@@ -61,7 +77,12 @@ export class ScheduleStore {
 function isDuplicateKey(error: unknown): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     const code = (e as { code?: unknown }).code;
-    if (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
+    if (
+      code === 'ER_DUP_ENTRY' ||
+      code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+      code === 'SQLITE_CONSTRAINT_UNIQUE'
+    )
+      return true;
   }
   return false;
 }

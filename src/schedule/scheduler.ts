@@ -2,7 +2,13 @@ import { existsSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AsyncTask, SimpleIntervalJob, ToadScheduler } from 'toad-scheduler';
-import { ConflictError, NotFoundError, ValidationError, errorMessage, type Problem } from '../errors.js';
+import {
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+  errorMessage,
+  type Problem,
+} from '../errors.js';
 import { formatProblems } from '../validation.js';
 import type { AppEvents } from '../events/app-events.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -81,17 +87,35 @@ export class Scheduler {
       if (job.origin.type === 'SCHEDULE' && isFinal(job.status)) void this.#jobEnded(job);
     });
     await this.reload();
-    const task = new AsyncTask('schedules', () => this.tick(), (error) => this.deps.logger.error({ err: error }, 'schedule tick failed'));
-    this.#toad.addSimpleIntervalJob(new SimpleIntervalJob({ milliseconds: this.deps.tickMs }, task, { id: 'schedules', preventOverrun: true }));
+    const task = new AsyncTask(
+      'schedules',
+      () => this.tick(),
+      (error) => this.deps.logger.error({ err: error }, 'schedule tick failed'),
+    );
+    this.#toad.addSimpleIntervalJob(
+      new SimpleIntervalJob({ milliseconds: this.deps.tickMs }, task, {
+        id: 'schedules',
+        preventOverrun: true,
+      }),
+    );
     if (this.deps.watch && existsSync(this.deps.dir)) {
       try {
         this.#watcher = watch(this.deps.dir, () => {
           clearTimeout(this.#reloadTimer);
           // Editors write a file in several steps; reload once they are done.
-          this.#reloadTimer = setTimeout(() => void this.reload().catch((error: unknown) => this.deps.logger.error({ err: error }, 'schedule reload failed')), 200);
+          this.#reloadTimer = setTimeout(
+            () =>
+              void this.reload().catch((error: unknown) =>
+                this.deps.logger.error({ err: error }, 'schedule reload failed'),
+              ),
+            200,
+          );
         });
       } catch (error) {
-        this.deps.logger.warn({ dir: this.deps.dir, error: errorMessage(error) }, 'cannot watch the schedules folder; use reloadSchedules');
+        this.deps.logger.warn(
+          { dir: this.deps.dir, error: errorMessage(error) },
+          'cannot watch the schedules folder; use reloadSchedules',
+        );
       }
     }
   }
@@ -108,7 +132,11 @@ export class Scheduler {
 
   /** Reads the folder again; schedules whose file did not change keep their state. */
   async reload(): Promise<{ added: string[]; changed: string[]; removed: string[] }> {
-    const files = existsSync(this.deps.dir) ? readdirSync(this.deps.dir).filter((f) => f.endsWith('.json')).sort() : [];
+    const files = existsSync(this.deps.dir)
+      ? readdirSync(this.deps.dir)
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+      : [];
     const paused = await this.deps.store.pausedSchedules();
     const seen = new Set<string>();
     const summary = { added: [] as string[], changed: [] as string[], removed: [] as string[] };
@@ -121,8 +149,17 @@ export class Scheduler {
       seen.add(schedule.name);
       const existing = this.#entries.get(schedule.name);
       if (existing && existing.schedule.fingerprint === schedule.fingerprint) continue;
-      if (schedule.error) this.deps.logger.error({ schedule: schedule.name, file: schedule.file, error: schedule.error }, 'schedule file is invalid; it will not fire');
-      const entry: Entry = { schedule, paused: paused.has(schedule.name), nextRunTime: null, instances: existing?.instances ?? [] };
+      if (schedule.error)
+        this.deps.logger.error(
+          { schedule: schedule.name, file: schedule.file, error: schedule.error },
+          'schedule file is invalid; it will not fire',
+        );
+      const entry: Entry = {
+        schedule,
+        paused: paused.has(schedule.name),
+        nextRunTime: null,
+        instances: existing?.instances ?? [],
+      };
       // A new schedule resumes from its last stored firing (catching up what was missed); an edited one starts afresh, as APScheduler's reschedule does.
       entry.nextRunTime = await this.#firstRunTime(entry, existing === undefined);
       this.#entries.set(schedule.name, entry);
@@ -134,7 +171,8 @@ export class Scheduler {
         summary.removed.push(name);
       }
     }
-    if (summary.added.length + summary.changed.length + summary.removed.length > 0) this.deps.logger.info(summary, 'schedules loaded');
+    if (summary.added.length + summary.changed.length + summary.removed.length > 0)
+      this.deps.logger.info(summary, 'schedules loaded');
     return summary;
   }
 
@@ -154,7 +192,10 @@ export class Scheduler {
         try {
           await this.#fireIfDue(entry);
         } catch (error) {
-          this.deps.logger.error({ schedule: entry.schedule.name, err: error }, 'schedule firing failed');
+          this.deps.logger.error(
+            { schedule: entry.schedule.name, err: error },
+            'schedule firing failed',
+          );
         }
       }
     });
@@ -163,7 +204,8 @@ export class Scheduler {
 
   async #fireIfDue(entry: Entry): Promise<void> {
     const definition = entry.schedule.definition;
-    if (!definition || !definition.options.enabled || entry.paused || entry.nextRunTime === null) return;
+    if (!definition || !definition.options.enabled || entry.paused || entry.nextRunTime === null)
+      return;
     const now = this.#now();
     if (entry.nextRunTime > now) return;
     let runTimes: Date[] = [];
@@ -178,7 +220,10 @@ export class Scheduler {
     const name = entry.schedule.name;
     if (entry.instances.length >= definition.options.maxInstances) {
       for (const at of runTimes) await this.deps.store.claimFiring(name, at, 'SKIPPED');
-      this.deps.logger.warn({ schedule: name, runTimes }, `schedule "${name}" skipped a firing: ${entry.instances.length} job(s) of it still running (max_instances ${definition.options.maxInstances})`);
+      this.deps.logger.warn(
+        { schedule: name, runTimes },
+        `schedule "${name}" skipped a firing: ${entry.instances.length} job(s) of it still running (max_instances ${definition.options.maxInstances})`,
+      );
       return;
     }
     const instance: Instance = { runTimes, jobId: null };
@@ -194,7 +239,10 @@ export class Scheduler {
       const lateMs = this.#now().getTime() - at.getTime();
       if (options.misfireGraceSeconds !== null && lateMs > options.misfireGraceSeconds * 1000) {
         await this.deps.store.claimFiring(schedule.name, at, 'MISSED');
-        this.deps.logger.warn({ schedule: schedule.name, runTime: at }, `run time of schedule "${schedule.name}" was missed by ${Math.round(lateMs / 1000)} s (grace ${options.misfireGraceSeconds} s)`);
+        this.deps.logger.warn(
+          { schedule: schedule.name, runTime: at },
+          `run time of schedule "${schedule.name}" was missed by ${Math.round(lateMs / 1000)} s (grace ${options.misfireGraceSeconds} s)`,
+        );
         continue;
       }
       if (!(await this.deps.store.claimFiring(schedule.name, at, 'SUBMITTED'))) continue;
@@ -202,11 +250,17 @@ export class Scheduler {
         const job = await this.#submit(entry);
         instance.jobId = job.id;
         await this.deps.store.recordJob(schedule.name, at, 'SUBMITTED', job.id);
-        this.deps.logger.info({ schedule: schedule.name, runTime: at, jobId: job.id }, 'schedule fired');
+        this.deps.logger.info(
+          { schedule: schedule.name, runTime: at, jobId: job.id },
+          'schedule fired',
+        );
         return;
       } catch (error) {
         await this.deps.store.recordJob(schedule.name, at, 'REJECTED', null);
-        this.deps.logger.error({ schedule: schedule.name, runTime: at, error: errorMessage(error) }, 'schedule could not submit its job');
+        this.deps.logger.error(
+          { schedule: schedule.name, runTime: at, error: errorMessage(error) },
+          'schedule could not submit its job',
+        );
       }
     }
     entry.instances = entry.instances.filter((i) => i !== instance);
@@ -217,9 +271,16 @@ export class Scheduler {
     const options = schedule.definition!.options;
     const result = await this.deps.executor.submit(
       { document: schedule.definition!.document },
-      { origin: { type: 'SCHEDULE', name: schedule.name }, ...(options.timeoutSeconds !== null ? { timeoutMs: options.timeoutSeconds * 1000 } : {}) },
+      {
+        origin: { type: 'SCHEDULE', name: schedule.name },
+        ...(options.timeoutSeconds !== null ? { timeoutMs: options.timeoutSeconds * 1000 } : {}),
+      },
     );
-    if (!result.ok) throw new ValidationError(`the pipeline is invalid: ${formatProblems(result.problems).replaceAll('\n', '; ')}`, result.problems);
+    if (!result.ok)
+      throw new ValidationError(
+        `the pipeline is invalid: ${formatProblems(result.problems).replaceAll('\n', '; ')}`,
+        result.problems,
+      );
     return result.job;
   }
 
@@ -228,16 +289,23 @@ export class Scheduler {
     const instance = entry?.instances.find((i) => i.jobId === job.id);
     if (!entry || !instance) return;
     instance.jobId = null;
-    await this.#advance(entry, instance).catch((error: unknown) => this.deps.logger.error({ err: error }, 'schedule backlog failed'));
+    await this.#advance(entry, instance).catch((error: unknown) =>
+      this.deps.logger.error({ err: error }, 'schedule backlog failed'),
+    );
   }
 
   /** Fires a schedule now, outside its trigger; refused while it already has max_instances jobs running. */
   async runNow(name: string): Promise<Job> {
     const entry = this.#get(name);
     const definition = entry.schedule.definition;
-    if (!definition) throw new ConflictError(`schedule "${name}" is invalid and cannot run: ${entry.schedule.error}`);
+    if (!definition)
+      throw new ConflictError(
+        `schedule "${name}" is invalid and cannot run: ${entry.schedule.error}`,
+      );
     if (entry.instances.length >= definition.options.maxInstances) {
-      throw new ConflictError(`schedule "${name}" already has ${entry.instances.length} job(s) running (max_instances ${definition.options.maxInstances})`);
+      throw new ConflictError(
+        `schedule "${name}" already has ${entry.instances.length} job(s) running (max_instances ${definition.options.maxInstances})`,
+      );
     }
     const instance: Instance = { runTimes: [], jobId: null };
     entry.instances.push(instance);
@@ -269,7 +337,9 @@ export class Scheduler {
   }
 
   list(): ScheduleView[] {
-    return [...this.#entries.values()].map((e) => this.#view(e)).sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.#entries.values()]
+      .map((e) => this.#view(e))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   get(name: string): ScheduleView {

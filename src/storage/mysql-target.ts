@@ -116,14 +116,22 @@ export class MysqlTarget {
     try {
       if (c.createDatabase) await this.#createDatabase();
       // DDL migrations want a single connection, not a pool (drizzle's advice).
-      const connection = await mysql.createConnection({ ...this.connectionOptions(true), multipleStatements: false });
+      const connection = await mysql.createConnection({
+        ...this.connectionOptions(true),
+        multipleStatements: false,
+      });
       let maxAllowedPacket: number;
       let noBackslashEscapes: boolean;
       try {
         await this.#migrate(connection);
-        const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT @@max_allowed_packet AS packet, @@SESSION.sql_mode AS mode');
+        const [rows] = await connection.query<mysql.RowDataPacket[]>(
+          'SELECT @@max_allowed_packet AS packet, @@SESSION.sql_mode AS mode',
+        );
         maxAllowedPacket = Number(rows[0]?.packet ?? 4 * 1024 * 1024);
-        noBackslashEscapes = String(rows[0]?.mode ?? '').toUpperCase().split(',').includes('NO_BACKSLASH_ESCAPES');
+        noBackslashEscapes = String(rows[0]?.mode ?? '')
+          .toUpperCase()
+          .split(',')
+          .includes('NO_BACKSLASH_ESCAPES');
       } finally {
         await connection.end();
       }
@@ -136,9 +144,18 @@ export class MysqlTarget {
       });
       this.#pool = pool;
       this.logger.info({ target: this.name, at: this.describe() }, 'storage target ready');
-      return { pool, db: drizzle({ client: pool, schema, mode: 'default' }), maxAllowedPacket, noBackslashEscapes };
+      return {
+        pool,
+        db: drizzle({ client: pool, schema, mode: 'default' }),
+        maxAllowedPacket,
+        noBackslashEscapes,
+      };
     } catch (error) {
-      throw new TargetUnavailableError(this.name, `${this.describe()}: ${explain(error, c.database, c.createDatabase)}`, { cause: error });
+      throw new TargetUnavailableError(
+        this.name,
+        `${this.describe()}: ${explain(error, c.database, c.createDatabase)}`,
+        { cause: error },
+      );
     }
   }
 
@@ -150,10 +167,18 @@ export class MysqlTarget {
   async #migrate(connection: mysql.Connection): Promise<void> {
     const lock = `fda-migrate-${createHash('sha1').update(this.config.database).digest('hex')}`;
     const waitSeconds = Math.max(10, Math.ceil(this.config.pool.queryTimeoutMs / 1000));
-    const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [lock, waitSeconds]);
-    if (Number(rows[0]?.got) !== 1) throw new Error(`another client has held the migration lock of ${this.config.database} for ${waitSeconds} s`);
+    const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [
+      lock,
+      waitSeconds,
+    ]);
+    if (Number(rows[0]?.got) !== 1)
+      throw new Error(
+        `another client has held the migration lock of ${this.config.database} for ${waitSeconds} s`,
+      );
     try {
-      await migrate(drizzle({ client: connection }), { migrationsFolder: migrationsFolder('mysql') });
+      await migrate(drizzle({ client: connection }), {
+        migrationsFolder: migrationsFolder('mysql'),
+      });
     } finally {
       await connection.query('SELECT RELEASE_LOCK(?)', [lock]);
     }
@@ -177,7 +202,10 @@ function explain(error: unknown, database: string, createDatabase: boolean): str
   if (code === 'ER_BAD_DB_ERROR' && !createDatabase) {
     return `database "${database}" does not exist and createDatabase is false: create it, or set createDatabase to true if this user may (${errorMessage(error)})`;
   }
-  if ((code === 'ER_DBACCESS_DENIED_ERROR' || code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR') && createDatabase) {
+  if (
+    (code === 'ER_DBACCESS_DENIED_ERROR' || code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR') &&
+    createDatabase
+  ) {
     return `cannot create database "${database}": this user may not (${errorMessage(error)}); create the database yourself or grant CREATE, or set createDatabase to false once it exists`;
   }
   return errorMessage(error);

@@ -44,7 +44,11 @@ export class SqliteTarget {
       return Promise.resolve(this.#connection);
     } catch (error) {
       this.#record(error);
-      return Promise.reject(new TargetUnavailableError(this.name, `${this.describe()}: ${errorMessage(error)}`, { cause: error }));
+      return Promise.reject(
+        new TargetUnavailableError(this.name, `${this.describe()}: ${errorMessage(error)}`, {
+          cause: error,
+        }),
+      );
     }
   }
 

@@ -34,14 +34,32 @@ export interface TargetTableSizes {
  * An unreachable target is reported, never thrown, so one dead database cannot break a listing.
  */
 export async function tableSizes(target: StorageTarget): Promise<TargetTableSizes> {
-  const base = { target: target.name, dialect: target.dialect, location: target.describe() } as const;
+  const base = {
+    target: target.name,
+    dialect: target.dialect,
+    location: target.describe(),
+  } as const;
   const reachable = await target.ping();
-  if (!reachable) return { ...base, reachable, error: target.state.error ?? 'unreachable', checkedAt: new Date(), tables: [] };
+  if (!reachable)
+    return {
+      ...base,
+      reachable,
+      error: target.state.error ?? 'unreachable',
+      checkedAt: new Date(),
+      tables: [],
+    };
   try {
-    const tables = target.dialect === 'mysql' ? await mysqlSizes(target) : await sqliteSizes(target);
+    const tables =
+      target.dialect === 'mysql' ? await mysqlSizes(target) : await sqliteSizes(target);
     return { ...base, reachable, error: null, checkedAt: new Date(), tables };
   } catch (error) {
-    return { ...base, reachable, error: `cannot read table sizes: ${errorMessage(error)}`, checkedAt: new Date(), tables: [] };
+    return {
+      ...base,
+      reachable,
+      error: `cannot read table sizes: ${errorMessage(error)}`,
+      checkedAt: new Date(),
+      tables: [],
+    };
   }
 }
 
@@ -61,7 +79,14 @@ async function mysqlSizes(target: MysqlTarget): Promise<TableSize[]> {
     .map((r) => {
       const dataBytes = Number(r.data_length ?? 0);
       const indexBytes = Number(r.index_length ?? 0);
-      return { table: String(r.table_name), rows: Number(r.table_rows ?? 0), rowsExact: false, dataBytes, indexBytes, totalBytes: dataBytes + indexBytes };
+      return {
+        table: String(r.table_name),
+        rows: Number(r.table_rows ?? 0),
+        rowsExact: false,
+        dataBytes,
+        indexBytes,
+        totalBytes: dataBytes + indexBytes,
+      };
     })
     .sort(byTable);
 }
@@ -75,14 +100,31 @@ async function sqliteSizes(target: SqliteTarget): Promise<TableSize[]> {
   const objects = db.all<{ name: string; type: string; tbl_name: string }>(
     sql`SELECT name, type, tbl_name FROM sqlite_schema WHERE (type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!') OR type = 'index'`,
   );
-  const bytes = new Map(db.all<{ name: string; bytes: number }>(sql`SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name`).map((r) => [r.name, r.bytes]));
+  const bytes = new Map(
+    db
+      .all<{ name: string; bytes: number }>(
+        sql`SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name`,
+      )
+      .map((r) => [r.name, r.bytes]),
+  );
   const tables = objects.filter((o) => o.type === 'table').map((o) => o.name);
-  return tables.map((table) => {
-    const dataBytes = bytes.get(table) ?? 0;
-    const indexBytes = objects.filter((o) => o.type === 'index' && o.tbl_name === table).reduce((sum, o) => sum + (bytes.get(o.name) ?? 0), 0);
-    const rows = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${sql.identifier(table)}`).n;
-    return { table, rows, rowsExact: true, dataBytes, indexBytes, totalBytes: dataBytes + indexBytes };
-  }).sort(byTable);
+  return tables
+    .map((table) => {
+      const dataBytes = bytes.get(table) ?? 0;
+      const indexBytes = objects
+        .filter((o) => o.type === 'index' && o.tbl_name === table)
+        .reduce((sum, o) => sum + (bytes.get(o.name) ?? 0), 0);
+      const rows = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM ${sql.identifier(table)}`).n;
+      return {
+        table,
+        rows,
+        rowsExact: true,
+        dataBytes,
+        indexBytes,
+        totalBytes: dataBytes + indexBytes,
+      };
+    })
+    .sort(byTable);
 }
 
 /** Code-point order, the same for both dialects whatever the server's collation. */

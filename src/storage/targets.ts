@@ -15,7 +15,10 @@ export class StorageTargets {
     logger: Logger,
   ) {
     this.#targets = new Map(
-      config.targets.map((t) => [t.name, t.dialect === 'mysql' ? new MysqlTarget(t, logger) : new SqliteTarget(t, logger)]),
+      config.targets.map((t) => [
+        t.name,
+        t.dialect === 'mysql' ? new MysqlTarget(t, logger) : new SqliteTarget(t, logger),
+      ]),
     );
   }
 
@@ -48,7 +51,10 @@ export class StorageTargets {
         try {
           await target.connect();
         } catch (error) {
-          logger.warn({ target: target.name, err: error }, 'storage target unreachable at start-up; it will be retried when used');
+          logger.warn(
+            { target: target.name, err: error },
+            'storage target unreachable at start-up; it will be retried when used',
+          );
         }
       }),
     );

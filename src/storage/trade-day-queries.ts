@@ -16,7 +16,10 @@ interface Row {
 
 // SQLite stores the date as text; MySQL's DATE comes back as a string too (dateStrings: ['DATE']).
 const decode = (row: Row): StoredTradeDay => ({
-  calendarDate: typeof row.calendar_date === 'string' ? row.calendar_date : row.calendar_date.toISOString().slice(0, 10),
+  calendarDate:
+    typeof row.calendar_date === 'string'
+      ? row.calendar_date
+      : row.calendar_date.toISOString().slice(0, 10),
   isTradingDay: Number(row.is_trading_day) === 1 || row.is_trading_day === true,
   source: row.source,
 });
@@ -38,13 +41,21 @@ export class TradeDayQueries {
 
   /** The latest stored day, or null when the table is empty. */
   async latestDate(): Promise<string | null> {
-    const rows = await this.#db.all<{ latest: string | Date | null }>(sql`SELECT MAX(${date}) AS ${sql.identifier('latest')} FROM ${table}`);
+    const rows = await this.#db.all<{ latest: string | Date | null }>(
+      sql`SELECT MAX(${date}) AS ${sql.identifier('latest')} FROM ${table}`,
+    );
     const latest = rows[0]?.latest ?? null;
-    return latest === null ? null : typeof latest === 'string' ? latest : latest.toISOString().slice(0, 10);
+    return latest === null
+      ? null
+      : typeof latest === 'string'
+        ? latest
+        : latest.toISOString().slice(0, 10);
   }
 
   async count(): Promise<number> {
-    const rows = await this.#db.all<{ n: number | string }>(sql`SELECT COUNT(*) AS ${sql.identifier('n')} FROM ${table}`);
+    const rows = await this.#db.all<{ n: number | string }>(
+      sql`SELECT COUNT(*) AS ${sql.identifier('n')} FROM ${table}`,
+    );
     return Number(rows[0]?.n ?? 0);
   }
 
@@ -58,7 +69,9 @@ export class TradeDayQueries {
 
   /** True or false from the stored calendar; undefined when the day is not stored. */
   async isTradingDay(day: string): Promise<boolean | undefined> {
-    const rows = await this.#db.all<Row>(sql`SELECT ${date}, ${trading}, ${sql.identifier('source')} FROM ${table} WHERE ${date} = ${day}`);
+    const rows = await this.#db.all<Row>(
+      sql`SELECT ${date}, ${trading}, ${sql.identifier('source')} FROM ${table} WHERE ${date} = ${day}`,
+    );
     return rows[0] ? decode(rows[0]).isTradingDay : undefined;
   }
 

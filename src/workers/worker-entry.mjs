@@ -10,11 +10,13 @@ parentPort.on('message', async (task) => {
   try {
     const module = await import(task.moduleUrl);
     const fn = module[task.exportName];
-    if (typeof fn !== 'function') throw new TypeError(`${task.moduleUrl} exports no function named ${task.exportName}`);
+    if (typeof fn !== 'function')
+      throw new TypeError(`${task.moduleUrl} exports no function named ${task.exportName}`);
     const output = await fn(task.input);
     parentPort.postMessage({ id: task.id, ok: true, output });
   } catch (error) {
-    const { name, message, stack } = error instanceof Error ? error : { name: 'Error', message: String(error), stack: undefined };
+    const { name, message, stack } =
+      error instanceof Error ? error : { name: 'Error', message: String(error), stack: undefined };
     parentPort.postMessage({ id: task.id, ok: false, error: { name, message, stack } });
   }
 });

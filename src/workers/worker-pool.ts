@@ -27,7 +27,9 @@ interface Slot {
   task: Task | null;
 }
 
-type Reply = { id: number; ok: true; output: unknown } | { id: number; ok: false; error: { name: string; message: string; stack?: string } };
+type Reply =
+  | { id: number; ok: true; output: unknown }
+  | { id: number; ok: false; error: { name: string; message: string; stack?: string } };
 
 /**
  * Runs CPU-heavy functions on worker threads so the event loop (and the GraphQL server on it)
@@ -48,11 +50,20 @@ export class WorkerPool {
   }
 
   get stats(): { workers: number; busy: number; queued: number } {
-    return { workers: this.#slots.length, busy: this.#slots.filter((s) => s.task).length, queued: this.#queue.length };
+    return {
+      workers: this.#slots.length,
+      busy: this.#slots.filter((s) => s.task).length,
+      queued: this.#queue.length,
+    };
   }
 
   /** Runs `exportName` of the module at `moduleUrl` (a file URL; TypeScript is fine) on a worker. */
-  run<T>(moduleUrl: string | URL, exportName: string, input: unknown, signal?: AbortSignal): Promise<T> {
+  run<T>(
+    moduleUrl: string | URL,
+    exportName: string,
+    input: unknown,
+    signal?: AbortSignal,
+  ): Promise<T> {
     if (this.#closed) return Promise.reject(new WorkerPoolClosedError());
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise<T>((resolve, reject) => {
@@ -76,20 +87,29 @@ export class WorkerPool {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const task of this.#queue.splice(0)) this.#settle(task, false, new WorkerPoolClosedError());
+    for (const task of this.#queue.splice(0))
+      this.#settle(task, false, new WorkerPoolClosedError());
     const slots = this.#slots.splice(0);
-    for (const slot of slots) if (slot.task) this.#settle(slot.task, false, new WorkerPoolClosedError());
+    for (const slot of slots)
+      if (slot.task) this.#settle(slot.task, false, new WorkerPoolClosedError());
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
 
   #dispatch(): void {
     while (!this.#closed && this.#queue.length > 0) {
-      const slot = this.#slots.find((s) => s.task === null) ?? (this.#slots.length < this.size ? this.#spawn() : undefined);
+      const slot =
+        this.#slots.find((s) => s.task === null) ??
+        (this.#slots.length < this.size ? this.#spawn() : undefined);
       if (!slot) return;
       const task = this.#queue.shift()!;
       slot.task = task;
       slot.worker.ref();
-      slot.worker.postMessage({ id: task.id, moduleUrl: task.moduleUrl, exportName: task.exportName, input: task.input });
+      slot.worker.postMessage({
+        id: task.id,
+        moduleUrl: task.moduleUrl,
+        exportName: task.exportName,
+        input: task.input,
+      });
     }
   }
 
@@ -103,7 +123,12 @@ export class WorkerPool {
       slot.task = null;
       worker.unref();
       if (reply.ok) this.#settle(task, true, reply.output);
-      else this.#settle(task, false, new WorkerTaskError(reply.error.name, reply.error.message, reply.error.stack));
+      else
+        this.#settle(
+          task,
+          false,
+          new WorkerTaskError(reply.error.name, reply.error.message, reply.error.stack),
+        );
       this.#dispatch();
     });
     // A worker that dies (an uncaught error, running out of memory) fails its task and is replaced on demand.
@@ -147,5 +172,7 @@ export class WorkerPool {
 
 function abortReason(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
-  return reason instanceof Error ? reason : new Error(reason === undefined ? 'aborted' : JSON.stringify(reason));
+  return reason instanceof Error
+    ? reason
+    : new Error(reason === undefined ? 'aborted' : JSON.stringify(reason));
 }

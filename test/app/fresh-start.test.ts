@@ -23,21 +23,45 @@ describe('a fresh machine running the shipped configuration', () => {
     server = await startServerProcess(join(dir, 'conf'));
     assert.ok(existsSync(join(dir, 'data', 'finance-data.sqlite')));
 
-    type Jobs = { jobs: { nodes: Array<{ id: string; status: string; origin: { type: string; name: string } }> } };
+    type Jobs = {
+      jobs: {
+        nodes: Array<{ id: string; status: string; origin: { type: string; name: string } }>;
+      };
+    };
     let startup: Jobs['jobs']['nodes'][number] | undefined;
-    await until(async () => {
-      startup = (await gql<Jobs>(server!.url, `{ jobs(first: 5) { nodes { id status origin { type name } } } }`)).jobs.nodes.find((j) => j.origin.type === 'STARTUP');
-      return startup?.status === 'FINISHED';
-    }, 'the start-up fill to finish', 30_000);
+    await until(
+      async () => {
+        startup = (
+          await gql<Jobs>(
+            server!.url,
+            `{ jobs(first: 5) { nodes { id status origin { type name } } } }`,
+          )
+        ).jobs.nodes.find((j) => j.origin.type === 'STARTUP');
+        return startup?.status === 'FINISHED';
+      },
+      'the start-up fill to finish',
+      30_000,
+    );
 
-    const data = await gql<{ tradeDays: Array<{ isTradingDay: boolean }>; isTradingDay: boolean; schedules: Array<{ name: string; error: string | null; nextRunAt: string }> }>(
+    const data = await gql<{
+      tradeDays: Array<{ isTradingDay: boolean }>;
+      isTradingDay: boolean;
+      schedules: Array<{ name: string; error: string | null; nextRunAt: string }>;
+    }>(
       server.url,
       `{ tradeDays(from: "2024-01-01", to: "2024-12-31") { isTradingDay } isTradingDay(date: "2024-02-09") schedules { name error nextRunAt } }`,
     );
     assert.equal(data.tradeDays.length, 366);
-    assert.equal(data.tradeDays.filter((d) => d.isTradingDay).length, 242, 'the exchange traded on 242 days in 2024');
+    assert.equal(
+      data.tradeDays.filter((d) => d.isTradingDay).length,
+      242,
+      'the exchange traded on 242 days in 2024',
+    );
     assert.equal(data.isTradingDay, false);
-    assert.deepEqual(data.schedules.map((s) => [s.name, s.error]), [['trade-days', null]]);
+    assert.deepEqual(
+      data.schedules.map((s) => [s.name, s.error]),
+      [['trade-days', null]],
+    );
     assert.match(data.schedules[0]!.nextRunAt, /T01:00:00\.000Z$/, '09:00 in Shanghai');
 
     assert.equal(await server.stop(), 0);

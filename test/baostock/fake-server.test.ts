@@ -42,7 +42,9 @@ class RawClient {
   }
 
   private endsWithMarker(): boolean {
-    return this.buffered.length >= MARKER.length && this.buffered.subarray(-MARKER.length).equals(MARKER);
+    return (
+      this.buffered.length >= MARKER.length && this.buffered.subarray(-MARKER.length).equals(MARKER)
+    );
   }
 }
 
@@ -50,8 +52,15 @@ class RawClient {
 function pinnedClock(...instants: number[]): () => Date {
   return () => new Date(instants.shift() ?? 0);
 }
-const china = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number =>
-  Date.UTC(y, mo - 1, d, h - 8, mi, s, ms);
+const china = (
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  ms: number,
+): number => Date.UTC(y, mo - 1, d, h - 8, mi, s, ms);
 
 describe('fake BaoStock replies to captured requests', () => {
   let fake: FakeBaoStock;
@@ -72,15 +81,24 @@ describe('fake BaoStock replies to captured requests', () => {
   });
 
   it('answers login/request.bin with login/response.bin byte for byte', async () => {
-    assert.deepEqual(await client.exchange(capture('login', 'request.bin')), capture('login', 'response.bin'));
+    assert.deepEqual(
+      await client.exchange(capture('login', 'request.bin')),
+      capture('login', 'response.bin'),
+    );
   });
 
   it('answers query_trade_dates/request.bin with query_trade_dates/response.bin byte for byte', async () => {
-    assert.deepEqual(await client.exchange(capture('query_trade_dates', 'request.bin')), capture('query_trade_dates', 'response.bin'));
+    assert.deepEqual(
+      await client.exchange(capture('query_trade_dates', 'request.bin')),
+      capture('query_trade_dates', 'response.bin'),
+    );
   });
 
   it('answers logout/request.bin with logout/response.bin byte for byte', async () => {
-    assert.deepEqual(await client.exchange(capture('logout', 'request.bin')), capture('logout', 'response.bin'));
+    assert.deepEqual(
+      await client.exchange(capture('logout', 'request.bin')),
+      capture('logout', 'response.bin'),
+    );
   });
 
   it('recorded the three requests on one connection', () => {
@@ -99,10 +117,15 @@ describe('fake BaoStock replies to captured requests', () => {
 
 describe('fake BaoStock protocol rules', () => {
   it('reproduces the second captured login reply with its own clock', async () => {
-    const fake = await startFakeBaoStock({ clock: pinnedClock(china(2026, 4, 22, 16, 42, 58, 424)) });
+    const fake = await startFakeBaoStock({
+      clock: pinnedClock(china(2026, 4, 22, 16, 42, 58, 424)),
+    });
     const client = await RawClient.open(fake.port);
     try {
-      assert.deepEqual(await client.exchange(capture('login-second', 'request.bin')), capture('login-second', 'response.bin'));
+      assert.deepEqual(
+        await client.exchange(capture('login-second', 'request.bin')),
+        capture('login-second', 'response.bin'),
+      );
     } finally {
       await client.close();
       await assertNothingOpen(fake);
@@ -119,8 +142,16 @@ describe('fake BaoStock protocol rules', () => {
       return [reply.type, ...reply.fields];
     };
     try {
-      assert.deepEqual(read(await client.exchange(capture('query_trade_dates', 'request.bin'))), ['04', '10001001', '用户未登录']);
-      const unknown = encodeRequest({ version: '00.9.10', type: '75', fields: ['query_x', 'anonymous'] });
+      assert.deepEqual(read(await client.exchange(capture('query_trade_dates', 'request.bin'))), [
+        '04',
+        '10001001',
+        '用户未登录',
+      ]);
+      const unknown = encodeRequest({
+        version: '00.9.10',
+        type: '75',
+        fields: ['query_x', 'anonymous'],
+      });
       assert.deepEqual(read(await client.exchange(unknown)), ['04', '10004020', '消息类型错误']);
       const badCrc = Buffer.from(capture('login', 'request.bin'));
       badCrc[badCrc.length - 2] = 0x30;

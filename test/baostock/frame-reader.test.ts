@@ -11,7 +11,11 @@ import { encodeReply } from '../support/baostock-fake-server.js';
 import { capture, referenceCalendar } from './helpers.js';
 
 /** Feeds `frame` cut at `cuts`; only the last piece may complete the reply. */
-function readInPieces(frame: Uint8Array, cuts: number[], reader = new FrameReader()): BaoStockReply {
+function readInPieces(
+  frame: Uint8Array,
+  cuts: number[],
+  reader = new FrameReader(),
+): BaoStockReply {
   const bounds = [0, ...cuts, frame.length];
   let reply: BaoStockReply | undefined;
   for (let i = 0; i + 1 < bounds.length; i++) {
@@ -22,7 +26,8 @@ function readInPieces(frame: Uint8Array, cuts: number[], reader = new FrameReade
   return reply;
 }
 
-const everyByte = (frame: Uint8Array): number[] => Array.from({ length: frame.length - 1 }, (_, i) => i + 1);
+const everyByte = (frame: Uint8Array): number[] =>
+  Array.from({ length: frame.length - 1 }, (_, i) => i + 1);
 
 describe('FrameReader on captured uncompressed replies', () => {
   it('reads the login and logout replies', () => {
@@ -60,14 +65,23 @@ describe('FrameReader on captured uncompressed replies', () => {
     const whole = readInPieces(frame, []);
     assert.deepEqual(readInPieces(frame, everyByte(frame)), whole);
     assert.deepEqual(readInPieces(frame, [3, 8, 15, 20]), whole);
-    assert.deepEqual(readInPieces(frame, [frame.length - 12, frame.length - 6, frame.length - 1]), whole);
+    assert.deepEqual(
+      readInPieces(frame, [frame.length - 12, frame.length - 6, frame.length - 1]),
+      whole,
+    );
     assert.deepEqual(readInPieces(frame, [21, frame.length - 13]), whole);
   });
 
   it('treats two replies back to back as a protocol error', () => {
     const frame = capture('login', 'response.bin');
-    assert.throws(() => new FrameReader().push(Buffer.concat([frame, frame])), BaoStockProtocolError);
-    assert.throws(() => new FrameReader().push(Buffer.concat([frame, frame.subarray(0, 1)])), /1 unexpected bytes after a complete reply/);
+    assert.throws(
+      () => new FrameReader().push(Buffer.concat([frame, frame])),
+      BaoStockProtocolError,
+    );
+    assert.throws(
+      () => new FrameReader().push(Buffer.concat([frame, frame.subarray(0, 1)])),
+      /1 unexpected bytes after a complete reply/,
+    );
     const reader = new FrameReader();
     assert.ok(reader.push(frame));
     assert.throws(() => reader.push(frame), /unexpected bytes after a complete reply/);
@@ -77,15 +91,24 @@ describe('FrameReader on captured uncompressed replies', () => {
     const frame = Buffer.from(capture('query_trade_dates', 'response.bin'));
     const at = frame.indexOf('2024-01-05');
     frame.write('2024-01-06', at, 'latin1');
-    assert.throws(() => new FrameReader().push(frame), (error: unknown) => {
-      assert.ok(error instanceof BaoStockProtocolError);
-      assert.match(error.message, /CRC mismatch: the reply says 2431274927, its header and body give \d+/);
-      return true;
-    });
+    assert.throws(
+      () => new FrameReader().push(frame),
+      (error: unknown) => {
+        assert.ok(error instanceof BaoStockProtocolError);
+        assert.match(
+          error.message,
+          /CRC mismatch: the reply says 2431274927, its header and body give \d+/,
+        );
+        return true;
+      },
+    );
   });
 
   it('reports garbage as soon as the header cannot be one', () => {
-    assert.throws(() => new FrameReader().push(Buffer.from('HTTP/1.1')), /header is malformed: byte 7 is 0x31, expected the separator 0x01/);
+    assert.throws(
+      () => new FrameReader().push(Buffer.from('HTTP/1.1')),
+      /header is malformed: byte 7 is 0x31, expected the separator 0x01/,
+    );
     assert.throws(
       () => new FrameReader().push(Buffer.from('00.9.00\x0134\x01000000030x')),
       /byte 20 is 0x78, expected a length digit/,
@@ -93,7 +116,10 @@ describe('FrameReader on captured uncompressed replies', () => {
   });
 
   it('enforces the size cap', () => {
-    assert.throws(() => new FrameReader(100).push(capture('query_trade_dates', 'response.bin')), /exceeds the 100-byte limit/);
+    assert.throws(
+      () => new FrameReader(100).push(capture('query_trade_dates', 'response.bin')),
+      /exceeds the 100-byte limit/,
+    );
   });
 
   it('reads multi-byte UTF-8 text, whose declared length counts characters', () => {
@@ -101,12 +127,21 @@ describe('FrameReader on captured uncompressed replies', () => {
     const reply = readInPieces(frame, everyByte(frame));
     assert.deepEqual(reply.fields, ['10001002', '用户名或密码错误']);
     assert.equal(reply.declaredLength, 17);
-    assert.equal(frame.length - 21 - 13 - 1 - String(crc32(frame, 0, frame.lastIndexOf(0x01))).length, 33);
+    assert.equal(
+      frame.length - 21 - 13 - 1 - String(crc32(frame, 0, frame.lastIndexOf(0x01))).length,
+      33,
+    );
   });
 
   it('refuses a body that is not UTF-8 even with a good CRC', () => {
-    const headerAndBody = Buffer.concat([Buffer.from('00.9.00\x0104\x010000000003', 'latin1'), Buffer.from([0x30, 0x01, 0xff])]);
-    const frame = Buffer.concat([headerAndBody, Buffer.from(`\x01${crc32(headerAndBody)}<![CDATA[]]>\n`, 'latin1')]);
+    const headerAndBody = Buffer.concat([
+      Buffer.from('00.9.00\x0104\x010000000003', 'latin1'),
+      Buffer.from([0x30, 0x01, 0xff]),
+    ]);
+    const frame = Buffer.concat([
+      headerAndBody,
+      Buffer.from(`\x01${crc32(headerAndBody)}<![CDATA[]]>\n`, 'latin1'),
+    ]);
     assert.throws(() => new FrameReader().push(frame), /not valid UTF-8/);
   });
 });
@@ -121,7 +156,14 @@ describe('FrameReader on the captured compressed k-line reply', () => {
     assert.equal(reply.compressed, true);
     assert.equal(reply.declaredLength, 1296);
     assert.equal(Buffer.byteLength(reply.body), 3811);
-    assert.deepEqual(reply.fields.slice(0, 6), ['0', 'success', 'query_history_k_data_plus', 'anonymous', '1', '10000']);
+    assert.deepEqual(reply.fields.slice(0, 6), [
+      '0',
+      'success',
+      'query_history_k_data_plus',
+      'anonymous',
+      '1',
+      '10000',
+    ]);
     const data = JSON.parse(reply.fields[6] ?? '') as { record: string[][] };
     assert.equal(data.record.length, 22);
     for (const row of data.record) assert.equal(row.length, 14);

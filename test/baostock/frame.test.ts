@@ -12,7 +12,8 @@ import { capture } from './helpers.js';
 
 const ascii = (s: string): Buffer => Buffer.from(s, 'latin1');
 /** The decimal CRC at the end of a request frame. */
-const crcOf = (frame: Buffer): string => frame.toString('latin1', frame.lastIndexOf(0x01) + 1, frame.length - 1);
+const crcOf = (frame: Buffer): string =>
+  frame.toString('latin1', frame.lastIndexOf(0x01) + 1, frame.length - 1);
 
 describe('encodeRequest against captured requests', () => {
   it('rebuilds the login request byte for byte', () => {
@@ -25,14 +26,23 @@ describe('encodeRequest against captured requests', () => {
 
   it('rebuilds the query_trade_dates request byte for byte', () => {
     const frame = encodeRequest(
-      tradeDatesRequest({ version: '00.9.10', user: 'anonymous', page: 1, rowsPerPage: 10_000, from: '2024-01-01', to: '2024-01-10' }),
+      tradeDatesRequest({
+        version: '00.9.10',
+        user: 'anonymous',
+        page: 1,
+        rowsPerPage: 10_000,
+        from: '2024-01-01',
+        to: '2024-01-10',
+      }),
     );
     assert.deepEqual(frame, capture('query_trade_dates', 'request.bin'));
     assert.equal(frame.length, 90);
   });
 
   it('rebuilds the logout request byte for byte (client local time 2026-04-22 16:38:17)', () => {
-    const frame = encodeRequest(logoutRequest('00.9.10', 'anonymous', new Date(2026, 3, 22, 16, 38, 17)));
+    const frame = encodeRequest(
+      logoutRequest('00.9.10', 'anonymous', new Date(2026, 3, 22, 16, 38, 17)),
+    );
     assert.deepEqual(frame, capture('logout', 'request.bin'));
   });
 
@@ -49,7 +59,10 @@ describe('encodeRequest against captured requests', () => {
       'd',
       '2',
     ];
-    assert.deepEqual(encodeRequest({ version: '00.9.10', type: '95', fields }), capture('query_history_k_data_plus', 'request.bin'));
+    assert.deepEqual(
+      encodeRequest({ version: '00.9.10', type: '95', fields }),
+      capture('query_history_k_data_plus', 'request.bin'),
+    );
   });
 });
 
@@ -61,12 +74,22 @@ describe('CRC vectors (protocol doc §3.4, §10)', () => {
 
   it('A: login request', () => {
     const frame = encodeRequest(loginRequest('00.9.10', 'anonymous', '123456'));
-    assert.equal(frame.toString('hex'), '30302e392e313001303001303030303030303032346c6f67696e01616e6f6e796d6f7573013132333435360130013335393736363232380a');
+    assert.equal(
+      frame.toString('hex'),
+      '30302e392e313001303001303030303030303032346c6f67696e01616e6f6e796d6f7573013132333435360130013335393736363232380a',
+    );
   });
 
   it('B: query_trade_dates page 1', () => {
     const frame = encodeRequest(
-      tradeDatesRequest({ version: '00.9.10', user: 'anonymous', page: 1, rowsPerPage: 10_000, from: '2024-01-01', to: '2024-01-10' }),
+      tradeDatesRequest({
+        version: '00.9.10',
+        user: 'anonymous',
+        page: 1,
+        rowsPerPage: 10_000,
+        from: '2024-01-01',
+        to: '2024-01-10',
+      }),
     );
     assert.equal(crcOf(frame), '1765248389');
     assert.equal(frame.toString('latin1', 11, 21), '0000000057');
@@ -81,16 +104,37 @@ describe('CRC vectors (protocol doc §3.4, §10)', () => {
   });
 
   it('D: further derived CRCs', () => {
-    const logout = encodeRequest({ version: '00.9.10', type: '02', fields: ['logout', 'anonymous', '20240110120000'] });
+    const logout = encodeRequest({
+      version: '00.9.10',
+      type: '02',
+      fields: ['logout', 'anonymous', '20240110120000'],
+    });
     assert.equal(crcOf(logout), '3490332258');
     assert.equal(logout.length, 64);
     const page2 = encodeRequest(
-      tradeDatesRequest({ version: '00.9.10', user: 'anonymous', page: 2, rowsPerPage: 10_000, from: '2024-01-01', to: '2024-01-10' }),
+      tradeDatesRequest({
+        version: '00.9.10',
+        user: 'anonymous',
+        page: 2,
+        rowsPerPage: 10_000,
+        from: '2024-01-01',
+        to: '2024-01-10',
+      }),
     );
     assert.equal(crcOf(page2), '3426739945');
-    assert.equal(crcOf(encodeRequest(loginRequest('00.9.40', 'anonymous', '123456'))), '1790200140');
+    assert.equal(
+      crcOf(encodeRequest(loginRequest('00.9.40', 'anonymous', '123456'))),
+      '1790200140',
+    );
     const newer = encodeRequest(
-      tradeDatesRequest({ version: '00.9.40', user: 'anonymous', page: 1, rowsPerPage: 2000, from: '2024-01-01', to: '2024-01-10' }),
+      tradeDatesRequest({
+        version: '00.9.40',
+        user: 'anonymous',
+        page: 1,
+        rowsPerPage: 2000,
+        from: '2024-01-01',
+        to: '2024-01-10',
+      }),
     );
     assert.equal(newer.toString('latin1', 11, 21), '0000000056');
     assert.equal(crcOf(newer), '2924823370');
@@ -99,7 +143,11 @@ describe('CRC vectors (protocol doc §3.4, §10)', () => {
 
 describe('encodeRequest rules', () => {
   it('counts the body length in code points, not bytes or UTF-16 units', () => {
-    const frame = encodeRequest({ version: '00.9.10', type: '45', fields: ['query_stock_basic', 'anonymous', '浦发银行𝄞'] });
+    const frame = encodeRequest({
+      version: '00.9.10',
+      type: '45',
+      fields: ['query_stock_basic', 'anonymous', '浦发银行𝄞'],
+    });
     const body = 'query_stock_basic\x01anonymous\x01浦发银行𝄞';
     assert.equal(frame.toString('latin1', 11, 21), String([...body].length).padStart(10, '0'));
     assert.notEqual([...body].length, body.length);
@@ -109,9 +157,21 @@ describe('encodeRequest rules', () => {
   });
 
   it('refuses values the frame cannot carry', () => {
-    assert.throws(() => encodeRequest({ version: '00.9.10', type: '00', fields: ['a\x01b'] }), ValidationError);
-    assert.throws(() => encodeRequest({ version: '00.9.10', type: '00', fields: ['a\nb'] }), /field 0/);
-    assert.throws(() => encodeRequest({ version: '0.9.1', type: '00', fields: [] }), /7 printable ASCII/);
-    assert.throws(() => encodeRequest({ version: '00.9.10', type: '0', fields: [] }), /message type/);
+    assert.throws(
+      () => encodeRequest({ version: '00.9.10', type: '00', fields: ['a\x01b'] }),
+      ValidationError,
+    );
+    assert.throws(
+      () => encodeRequest({ version: '00.9.10', type: '00', fields: ['a\nb'] }),
+      /field 0/,
+    );
+    assert.throws(
+      () => encodeRequest({ version: '0.9.1', type: '00', fields: [] }),
+      /7 printable ASCII/,
+    );
+    assert.throws(
+      () => encodeRequest({ version: '00.9.10', type: '0', fields: [] }),
+      /message type/,
+    );
   });
 });

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { FakeBaoStock } from '../support/baostock-fake-server.js';
 import { sharedDataDir } from '../support/reference-data.js';
 
-
-export type CaptureName = 'login' | 'login-second' | 'logout' | 'query_trade_dates' | 'query_history_k_data_plus';
+export type CaptureName =
+  'login' | 'login-second' | 'logout' | 'query_trade_dates' | 'query_history_k_data_plus';
 
 export function capture(name: CaptureName, file: 'request.bin' | 'response.bin'): Buffer {
   return readFileSync(join(sharedDataDir, 'baostock', name, file));
@@ -22,7 +22,11 @@ function openTcpSockets(): number {
 export async function assertNothingOpen(fake: FakeBaoStock): Promise<void> {
   await fake.waitForNoConnections();
   assert.equal(fake.openConnections, 0);
-  assert.equal(openTcpSockets(), 0, `TCP sockets still open: ${process.getActiveResourcesInfo().join(', ')}`);
+  assert.equal(
+    openTcpSockets(),
+    0,
+    `TCP sockets still open: ${process.getActiveResourcesInfo().join(', ')}`,
+  );
 }
 
 /** A port nothing listens on (it was free a moment ago). */

@@ -26,7 +26,8 @@ export const rowsProducer = defineComponent({
     }
     try {
       for (let i = 1; i <= args.lines; i++) logger.info(`line ${i} of ${jobId}`);
-      if (args.ms > 0) await (args.ignoreAbort ? sleep(args.ms) : sleep(args.ms, undefined, { signal }));
+      if (args.ms > 0)
+        await (args.ignoreAbort ? sleep(args.ms) : sleep(args.ms, undefined, { signal }));
       if (args.fail) throw new Error(args.fail);
       return Array.from({ length: args.rows }, (_, i) => i + 1);
     } finally {

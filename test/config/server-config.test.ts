@@ -40,38 +40,96 @@ describe('conf/server.json', () => {
 
   const bad: Array<[string, string | null, NodeJS.ProcessEnv, RegExp]> = [
     ['broken JSON', '{"port": 4000,', {}, /server\.json: not valid JSON/],
-    ['a port that is a string', '{"port": "4000x"}', {}, /server\.json: port: Invalid input: expected number, received string/],
-    ['a port out of range', '{"port": 70000}', {}, /server\.json: port: Too big: expected number to be <=65535/],
+    [
+      'a port that is a string',
+      '{"port": "4000x"}',
+      {},
+      /server\.json: port: Invalid input: expected number, received string/,
+    ],
+    [
+      'a port out of range',
+      '{"port": 70000}',
+      {},
+      /server\.json: port: Too big: expected number to be <=65535/,
+    ],
     ['a misspelt field', '{"prot": 4000}', {}, /server\.json: \(top level\): unknown field "prot"/],
-    ['no job may run', '{"maxConcurrentJobs": 0}', {}, /server\.json: maxConcurrentJobs: Too small: expected number to be >=1/],
-    ['an unknown time zone', '{"timeZone": "Mars/Olympus"}', {}, /server\.json: timeZone: not a known IANA time zone/],
-    ['a bad log level', '{"log": {"level": "loud"}}', {}, /server\.json: log\.level: Invalid option: expected one of "trace"\|"debug"/],
-    ['a nested unknown field', '{"jobs": {"retentionDay": 3}}', {}, /server\.json: jobs: unknown field "retentionDay"/],
-    ['not an object', '[1]', {}, /server\.json: \(top level\): Invalid input: expected object, received array/],
-    ['FDA_PORT that is not a number', '{}', { FDA_PORT: 'http' }, /FDA_PORT: "http" is not a port number/],
+    [
+      'no job may run',
+      '{"maxConcurrentJobs": 0}',
+      {},
+      /server\.json: maxConcurrentJobs: Too small: expected number to be >=1/,
+    ],
+    [
+      'an unknown time zone',
+      '{"timeZone": "Mars/Olympus"}',
+      {},
+      /server\.json: timeZone: not a known IANA time zone/,
+    ],
+    [
+      'a bad log level',
+      '{"log": {"level": "loud"}}',
+      {},
+      /server\.json: log\.level: Invalid option: expected one of "trace"\|"debug"/,
+    ],
+    [
+      'a nested unknown field',
+      '{"jobs": {"retentionDay": 3}}',
+      {},
+      /server\.json: jobs: unknown field "retentionDay"/,
+    ],
+    [
+      'not an object',
+      '[1]',
+      {},
+      /server\.json: \(top level\): Invalid input: expected object, received array/,
+    ],
+    [
+      'FDA_PORT that is not a number',
+      '{}',
+      { FDA_PORT: 'http' },
+      /FDA_PORT: "http" is not a port number/,
+    ],
   ];
   for (const [name, text, env, message] of bad) {
     it(`rejects ${name} with a message naming the file and field`, () => {
-      assert.throws(() => load(text, env), (error: unknown) => error instanceof ConfigError && message.test(error.message));
+      assert.throws(
+        () => load(text, env),
+        (error: unknown) => error instanceof ConfigError && message.test(error.message),
+      );
     });
   }
 
   it('rejects a config folder that does not exist', () => {
-    assert.throws(() => resolveConfigDir({ FDA_CONFIG_DIR: join(dir, 'nope') }), /config folder .*nope does not exist \(from FDA_CONFIG_DIR\)/);
+    assert.throws(
+      () => resolveConfigDir({ FDA_CONFIG_DIR: join(dir, 'nope') }),
+      /config folder .*nope does not exist \(from FDA_CONFIG_DIR\)/,
+    );
   });
 
   it('makes the server exit non-zero with that message, and start on a free port with a good file', async () => {
     writeFileSync(file, '{"port": "x"}');
-    writeFileSync(join(dir, 'storage.json'), JSON.stringify({ sqlite: { local: { file: 'control.sqlite' } } }));
-    const failing = spawn(process.execPath, ['--import', 'tsx', main], { env: { ...process.env, FDA_CONFIG_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+      join(dir, 'storage.json'),
+      JSON.stringify({ sqlite: { local: { file: 'control.sqlite' } } }),
+    );
+    const failing = spawn(process.execPath, ['--import', 'tsx', main], {
+      env: { ...process.env, FDA_CONFIG_DIR: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     failing.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const [code] = (await once(failing, 'exit')) as [number];
     assert.equal(code, 2);
-    assert.match(stderr, /configuration error\n.*server\.json: port: Invalid input: expected number, received string/);
+    assert.match(
+      stderr,
+      /configuration error\n.*server\.json: port: Invalid input: expected number, received string/,
+    );
 
     writeFileSync(file, '{}');
-    const server = spawn(process.execPath, ['--import', 'tsx', main], { env: { ...process.env, FDA_CONFIG_DIR: dir, FDA_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const server = spawn(process.execPath, ['--import', 'tsx', main], {
+      env: { ...process.env, FDA_CONFIG_DIR: dir, FDA_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let stdout = '';
     const url = await new Promise<string>((resolve, reject) => {
       server.stdout.setEncoding('utf8').on('data', (c: string) => {

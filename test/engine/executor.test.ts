@@ -36,18 +36,27 @@ describe('the executor', () => {
     assert.equal(stored?.status, 'FINISHED');
     const lines = await t.app.store.logLines(job.id, 0, 100);
     assert.equal(done.logCount, lines.length);
-    assert.deepEqual(lines.map((l) => l.seq), lines.map((_, i) => i + 1));
+    assert.deepEqual(
+      lines.map((l) => l.seq),
+      lines.map((_, i) => i + 1),
+    );
     assert.ok(lines.some((l) => l.step === 'producer_0' && l.message === `line 1 of ${job.id}`));
     assert.ok(lines.some((l) => l.step === 'processor_0' && l.message === 'doubling 5 rows'));
   });
 
   it('never runs more than maxConcurrentJobs at once, and starts jobs in submission order', async () => {
     const jobs = [];
-    for (let i = 0; i < 10; i++) jobs.push(await submitSteps(t.app, [['p', 'TestRowsProducer', '', { ms: 150, probe: 'limit' }]]));
+    for (let i = 0; i < 10; i++)
+      jobs.push(
+        await submitSteps(t.app, [['p', 'TestRowsProducer', '', { ms: 150, probe: 'limit' }]]),
+      );
     const done = await Promise.all(jobs.map((j) => waitForJob(t.app, j.id)));
     assert.ok(done.every((j) => j.status === 'FINISHED'));
     assert.equal(probe('limit').maxRunning, 4);
-    assert.deepEqual(probe('limit').started, jobs.map((j) => j.id));
+    assert.deepEqual(
+      probe('limit').started,
+      jobs.map((j) => j.id),
+    );
   });
 
   it('fans out: every successor gets the output, and independent branches run at the same time', async () => {
@@ -71,7 +80,10 @@ describe('the executor', () => {
     const done = await waitForJob(t.app, job.id);
     assert.equal(done.status, 'FAILED');
     assert.equal(done.error, 'step "bad" failed: no good');
-    assert.deepEqual(done.steps.map((s) => s.status), ['FINISHED', 'FAILED', 'SKIPPED']);
+    assert.deepEqual(
+      done.steps.map((s) => s.status),
+      ['FINISHED', 'FAILED', 'SKIPPED'],
+    );
     assert.equal(done.steps[1]!.error, 'no good');
     const lines = await t.app.store.logLines(job.id, 0, 100);
     assert.ok(lines.some((l) => l.level === 'error' && l.message.includes('step "bad" failed')));
@@ -79,29 +91,42 @@ describe('the executor', () => {
 
   it('cancels a waiting job at once and a running one through its signal', async () => {
     const blockers = [];
-    for (let i = 0; i < 4; i++) blockers.push(await submitSteps(t.app, [['p', 'TestRowsProducer', '', { ms: 400 }]]));
-    const waiting = await submitSteps(t.app, [['p', 'TestRowsProducer', '', { probe: 'cancelled-waiting' }]]);
+    for (let i = 0; i < 4; i++)
+      blockers.push(await submitSteps(t.app, [['p', 'TestRowsProducer', '', { ms: 400 }]]));
+    const waiting = await submitSteps(t.app, [
+      ['p', 'TestRowsProducer', '', { probe: 'cancelled-waiting' }],
+    ]);
     const cancelledWaiting = await t.app.executor.cancel(waiting.id);
     assert.equal(cancelledWaiting.status, 'CANCELLED');
     assert.equal(cancelledWaiting.startedAt, null);
-    assert.deepEqual(cancelledWaiting.steps.map((s) => s.status), ['SKIPPED']);
+    assert.deepEqual(
+      cancelledWaiting.steps.map((s) => s.status),
+      ['SKIPPED'],
+    );
 
     const running = await t.app.executor.cancel(blockers[0]!.id, 'changed my mind');
     assert.equal(running.status, 'CANCELLED');
     assert.equal(running.error, 'changed my mind');
-    assert.deepEqual(running.steps.map((s) => s.status), ['CANCELLED']);
+    assert.deepEqual(
+      running.steps.map((s) => s.status),
+      ['CANCELLED'],
+    );
     assert.equal((await t.app.store.get(blockers[0]!.id))?.status, 'CANCELLED');
     await Promise.all(blockers.map((b) => waitForJob(t.app, b.id)));
     assert.deepEqual(probe('cancelled-waiting').started, []);
   });
 
   it('ends a job whose component ignores the signal, and times jobs out', async () => {
-    const hanging = await submitSteps(t.app, [['p', 'TestRowsProducer', '', { ms: 2000, ignoreAbort: true }]]);
+    const hanging = await submitSteps(t.app, [
+      ['p', 'TestRowsProducer', '', { ms: 2000, ignoreAbort: true }],
+    ]);
     await new Promise((r) => setTimeout(r, 50));
     const cancelled = await t.app.executor.cancel(hanging.id);
     assert.equal(cancelled.status, 'CANCELLED');
 
-    const slow = await submitSteps(t.app, [['p', 'TestRowsProducer', '', { ms: 5000 }]], { timeoutMs: 100 });
+    const slow = await submitSteps(t.app, [['p', 'TestRowsProducer', '', { ms: 5000 }]], {
+      timeoutMs: 100,
+    });
     const timedOut = await waitForJob(t.app, slow.id);
     assert.equal(timedOut.status, 'FAILED');
     assert.equal(timedOut.error, 'timed out after 0.1 s');
@@ -128,19 +153,31 @@ describe('the executor', () => {
     for (const job of [doneA, doneB]) {
       const lines = await t.app.store.logLines(job.id, 0, 10_000);
       assert.equal(lines.length, job.logCount);
-      assert.deepEqual(lines.map((l) => l.seq), lines.map((_, i) => i + 1));
+      assert.deepEqual(
+        lines.map((l) => l.seq),
+        lines.map((_, i) => i + 1),
+      );
       const own = lines.filter((l) => l.message.startsWith('line '));
       assert.equal(own.length, 3000);
-      assert.ok(own.every((l, i) => l.message === `line ${i + 1} of ${job.id}`), 'a line of the other job, or out of order');
+      assert.ok(
+        own.every((l, i) => l.message === `line ${i + 1} of ${job.id}`),
+        'a line of the other job, or out of order',
+      );
     }
   });
 
   it('lists jobs newest first, filtered by status, paged by id', async () => {
     const all = await t.app.executor.list({ limit: 1000 });
-    assert.deepEqual(all.map((j) => j.id), [...all.map((j) => j.id)].sort().reverse());
+    assert.deepEqual(
+      all.map((j) => j.id),
+      [...all.map((j) => j.id)].sort().reverse(),
+    );
     const failed = await t.app.executor.list({ statuses: ['FAILED'], limit: 1000 });
     assert.ok(failed.length >= 3 && failed.every((j) => j.status === 'FAILED'));
     const page = await t.app.executor.list({ limit: 2, beforeId: all[1]!.id });
-    assert.deepEqual(page.map((j) => j.id), all.slice(2, 4).map((j) => j.id));
+    assert.deepEqual(
+      page.map((j) => j.id),
+      all.slice(2, 4).map((j) => j.id),
+    );
   });
 });

@@ -8,7 +8,9 @@ import { submitSteps, waitForJob } from '../support/jobs.js';
 describe('job log files (the original system’s layout, as an option)', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp({ server: { log: { level: 'info', batchMs: 10, jobLogFiles: true, jobLogDir: 'job-logs' } } });
+    t = await startTestApp({
+      server: { log: { level: 'info', batchMs: 10, jobLogFiles: true, jobLogDir: 'job-logs' } },
+    });
   });
   after(async () => t.destroy());
 
@@ -22,7 +24,10 @@ describe('job log files (the original system’s layout, as an option)', () => {
     const info = readFileSync(join(dir, 'info.log'), 'utf8').trim().split('\n');
     const error = readFileSync(join(dir, 'error.log'), 'utf8').trim().split('\n');
     assert.equal(info.length + error.length, done.logCount);
-    assert.match(info[1]!, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z INFO \\[p\\] line 1 of ${job.id}$`));
+    assert.match(
+      info[1]!,
+      new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z INFO \\[p\\] line 1 of ${job.id}$`),
+    );
     assert.match(error[0]!, /ERROR \[-\] step "bad" failed: no good$/);
     assert.equal(existsSync(join(dir, 'warn.log')), false);
   });

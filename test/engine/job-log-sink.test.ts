@@ -18,7 +18,14 @@ describe('a job’s log sink', () => {
       },
     };
     const logger = pino({ level: 'silent' });
-    const sink = new JobLogSink('job', { store, bus: new EventBus<AppEvents>(logger), logger, batchLines: 1000, batchMs: 5, files: null });
+    const sink = new JobLogSink('job', {
+      store,
+      bus: new EventBus<AppEvents>(logger),
+      logger,
+      batchLines: 1000,
+      batchMs: 5,
+      files: null,
+    });
     sink.write('info', 'first', null);
     void sink.flush();
     const closed = sink.close();
@@ -27,6 +34,12 @@ describe('a job’s log sink', () => {
     sink.write('info', 'second', null);
     await closed;
     assert.equal(sink.lastSeq, 2);
-    assert.deepEqual(stored.map((l) => [l.seq, l.message]), [[1, 'first'], [2, 'second']]);
+    assert.deepEqual(
+      stored.map((l) => [l.seq, l.message]),
+      [
+        [1, 'first'],
+        [2, 'second'],
+      ],
+    );
   });
 });

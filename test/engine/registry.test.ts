@@ -45,7 +45,8 @@ describe('the component registry', () => {
   let dir: string;
   let t: TestApp;
   const write = (file: string, text: string) => writeFileSync(join(dir, file), text);
-  const setVersion = (v: string) => write('lib/version.ts', `export function version(): string { return '${v}'; }\n`);
+  const setVersion = (v: string) =>
+    write('lib/version.ts', `export function version(): string { return '${v}'; }\n`);
 
   before(async () => {
     mkdirSync(join(repoRoot, '.tmp'), { recursive: true });
@@ -66,9 +67,13 @@ describe('the component registry', () => {
 
   it('loads the good modules, and lists each failing one with its error', () => {
     const snapshot = t.app.registry.snapshot();
-    const fromFolder = [...snapshot.components.values()].filter((c) => c.source !== 'builtin').map((c) => c.component.name);
+    const fromFolder = [...snapshot.components.values()]
+      .filter((c) => c.source !== 'builtin')
+      .map((c) => c.component.name);
     assert.deepEqual(fromFolder.sort(), ['Collector', 'Versioned']);
-    const failures = Object.fromEntries(snapshot.failures.map((f) => [f.file.slice(dir.length + 1), f.error]));
+    const failures = Object.fromEntries(
+      snapshot.failures.map((f) => [f.file.slice(dir.length + 1), f.error]),
+    );
     assert.deepEqual(Object.keys(failures).sort(), ['broken.ts', 'empty-module.ts', 'syntax.ts']);
     assert.match(failures['broken.ts']!, /this module breaks at load/);
     assert.match(failures['empty-module.ts']!, /exports no component/);
@@ -89,7 +94,8 @@ describe('the component registry', () => {
     ];
     const old = await submitSteps(t.app, steps);
     // Wait until the old job is inside its producer, then change the code under it.
-    while (probe('reload-started').started.length === 0) await new Promise((r) => setTimeout(r, 10));
+    while (probe('reload-started').started.length === 0)
+      await new Promise((r) => setTimeout(r, 10));
     setVersion('v2');
     write('added.ts', versionedProducer('Added'));
     unlinkSync(join(dir, 'broken.ts'));
@@ -97,7 +103,10 @@ describe('the component registry', () => {
     assert.deepEqual(result.added, ['Added']);
     assert.deepEqual(result.removed, []);
     assert.deepEqual(result.changed.sort(), ['Collector', 'Versioned']);
-    assert.deepEqual(result.snapshot.failures.map((f) => f.file.slice(dir.length + 1)).sort(), ['empty-module.ts', 'syntax.ts']);
+    assert.deepEqual(result.snapshot.failures.map((f) => f.file.slice(dir.length + 1)).sort(), [
+      'empty-module.ts',
+      'syntax.ts',
+    ]);
 
     const fresh = await submitSteps(t.app, [
       ['p', 'Versioned', ''],
@@ -111,7 +120,9 @@ describe('the component registry', () => {
     unlinkSync(join(dir, 'added.ts'));
     const removal = await t.app.registry.reload();
     assert.deepEqual(removal.removed, ['Added']);
-    const rejected = await t.app.executor.submit({ steps: [{ name: 'p', componentClassName: 'Added', preComponentName: '' }] });
+    const rejected = await t.app.executor.submit({
+      steps: [{ name: 'p', componentClassName: 'Added', preComponentName: '' }],
+    });
     assert.ok(!rejected.ok && /unknown component "Added"/.test(rejected.problems[0]!.message));
   });
 
@@ -130,7 +141,10 @@ describe('watching the components folder', () => {
     mkdirSync(join(repoRoot, '.tmp'), { recursive: true });
     dir = mkdtempSync(join(repoRoot, '.tmp', 'watched-'));
     mkdirSync(join(dir, 'lib'));
-    writeFileSync(join(dir, 'lib/version.ts'), `export function version(): string { return 'w1'; }\n`);
+    writeFileSync(
+      join(dir, 'lib/version.ts'),
+      `export function version(): string { return 'w1'; }\n`,
+    );
     t = await startTestApp({ server: { componentsDir: dir, watchComponents: true } });
   });
   after(async () => {

@@ -44,11 +44,20 @@ describe('a restart after a crash', () => {
       const job = await t.app.executor.get(id);
       assert.equal(job?.status, 'FAILED');
       assert.equal(job?.error, 'interrupted: the server stopped while this job was running');
-      assert.deepEqual(job?.steps.map((s) => s.status), ['FAILED']);
+      assert.deepEqual(
+        job?.steps.map((s) => s.status),
+        ['FAILED'],
+      );
       assert.equal(job?.logCount, (await t.app.store.logLines(id, 0, 1000)).length);
       const lines = await t.app.store.logLines(id, 0, 1000);
-      assert.ok(lines.filter((l) => l.message.startsWith('line ')).length === 25, 'every line stored before the crash is kept');
-      assert.deepEqual(lines.map((l) => l.seq), lines.map((_, i) => i + 1));
+      assert.ok(
+        lines.filter((l) => l.message.startsWith('line ')).length === 25,
+        'every line stored before the crash is kept',
+      );
+      assert.deepEqual(
+        lines.map((l) => l.seq),
+        lines.map((_, i) => i + 1),
+      );
       assert.ok(t.logs.some((l) => l.includes('marked FAILED')));
     } finally {
       await t.stop();
@@ -57,19 +66,45 @@ describe('a restart after a crash', () => {
 
   it('queues jobs that were still WAITING and runs them after the restart', async () => {
     // The state a process leaves behind when it dies with a job queued: a WAITING row.
-    const target = new SqliteTarget({ dialect: 'sqlite', name: 'local', file: join(dir, 'control.sqlite') }, pino({ level: 'silent' }));
+    const target = new SqliteTarget(
+      { dialect: 'sqlite', name: 'local', file: join(dir, 'control.sqlite') },
+      pino({ level: 'silent' }),
+    );
     const store = new JobStore(sqlRunnerFor(target));
     const id = createJobIdGenerator()();
     await store.insert({
       id,
       status: 'WAITING',
-      spec: { steps: [{ name: 'p', componentClassName: 'TestRowsProducer', preComponentName: '', componentArguments: { rows: 1 } }] },
+      spec: {
+        steps: [
+          {
+            name: 'p',
+            componentClassName: 'TestRowsProducer',
+            preComponentName: '',
+            componentArguments: { rows: 1 },
+          },
+        ],
+      },
       origin: { type: 'ADHOC', name: null },
       submittedAt: new Date(),
       startedAt: null,
       finishedAt: null,
       error: null,
-      steps: [{ name: 'p', componentName: 'TestRowsProducer', kind: 'PRODUCER', status: 'WAITING', rowsIn: null, rowsOut: null, startedAt: null, finishedAt: null, error: null, result: null, progress: [] }],
+      steps: [
+        {
+          name: 'p',
+          componentName: 'TestRowsProducer',
+          kind: 'PRODUCER',
+          status: 'WAITING',
+          rowsIn: null,
+          rowsOut: null,
+          startedAt: null,
+          finishedAt: null,
+          error: null,
+          result: null,
+          progress: [],
+        },
+      ],
       retryOf: null,
       timeoutMs: null,
       logCount: 0,
@@ -80,7 +115,10 @@ describe('a restart after a crash', () => {
     try {
       const done = await waitForJob(t.app, id);
       assert.equal(done.status, 'FINISHED');
-      assert.deepEqual(done.steps.map((s) => [s.status, s.rowsOut]), [['FINISHED', 1]]);
+      assert.deepEqual(
+        done.steps.map((s) => [s.status, s.rowsOut]),
+        [['FINISHED', 1]],
+      );
     } finally {
       await t.stop();
     }

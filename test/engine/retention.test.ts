@@ -26,9 +26,15 @@ describe('job retention', () => {
     for (const id of ids.slice(0, 3)) assert.deepEqual(await t.app.store.logLines(id, 0, 10), []);
     assert.equal((await t.app.store.logLines(ids[5]!, 0, 10)).length > 0, true);
 
-    const aged = await t.app.store.prune({ finishedBefore: new Date(Date.now() + 1000), keepAtMost: 100 });
+    const aged = await t.app.store.prune({
+      finishedBefore: new Date(Date.now() + 1000),
+      keepAtMost: 100,
+    });
     assert.equal(aged, 3);
-    assert.deepEqual((await t.app.store.list({ limit: 100 })).map((j) => j.id), [running.id]);
+    assert.deepEqual(
+      (await t.app.store.list({ limit: 100 })).map((j) => j.id),
+      [running.id],
+    );
     await t.app.executor.cancel(running.id);
   });
 });

@@ -13,7 +13,11 @@ describe('live streams', () => {
   let live: LiveFeeds;
   before(async () => {
     t = await startGraphQLTestApp({ server: { maxConcurrentJobs: 1 } });
-    live = new LiveFeeds(t.app.bus, { maxBatchLines: 300, maxPendingLines: 1000, maxPendingJobs: 10 });
+    live = new LiveFeeds(t.app.bus, {
+      maxBatchLines: 300,
+      maxPendingLines: 1000,
+      maxPendingJobs: 10,
+    });
   });
   after(async () => {
     live.close();
@@ -24,7 +28,9 @@ describe('live streams', () => {
 
   it('a log subscriber that stops pulling holds at most maxPendingLines, then catches up from the store, losing nothing', async () => {
     const blocker = await submitSteps(t.app, [['p', 'TestRowsProducer', '', { ms: 60_000 }]]);
-    const job = await submitSteps(t.app, [['p', 'TestChattyProducer', '', { lines: 10_000, perTick: 100 }]]);
+    const job = await submitSteps(t.app, [
+      ['p', 'TestChattyProducer', '', { lines: 10_000, perTick: 100 }],
+    ]);
     const stream = await JobLogStream.open(job.id, 0, deps());
     const first = stream.next(); // waits: nothing written yet
     await t.app.executor.cancel(blocker.id);
@@ -32,17 +38,28 @@ describe('live streams', () => {
     const overflowsBefore = live.stats.logOverflows;
     await waitForJob(t.app, job.id); // meanwhile nobody pulls
     assert.equal(live.stats.logOverflows, overflowsBefore + 1);
-    assert.ok(live.stats.maxPendingLinesSeen <= 1000, `held ${live.stats.maxPendingLinesSeen} lines`);
+    assert.ok(
+      live.stats.maxPendingLinesSeen <= 1000,
+      `held ${live.stats.maxPendingLinesSeen} lines`,
+    );
     for await (const batch of stream) batches.push(batch);
     const final = await t.app.executor.get(job.id);
-    assert.deepEqual(batches.flatMap((b) => b.lines.map((l) => l.seq)), range(1, final!.logCount));
+    assert.deepEqual(
+      batches.flatMap((b) => b.lines.map((l) => l.seq)),
+      range(1, final!.logCount),
+    );
     assert.ok(batches.every((b) => b.lines.length <= 300 && b.cursor === b.lines.at(-1)!.seq));
   });
 
   it('hands subscribers that keep up the very same batch objects', async () => {
     const blocker = await submitSteps(t.app, [['p', 'TestRowsProducer', '', { ms: 60_000 }]]);
-    const job = await submitSteps(t.app, [['p', 'TestChattyProducer', '', { lines: 2000, perTick: 200, tickMs: 20 }]]);
-    const [a, b] = await Promise.all([JobLogStream.open(job.id, 0, deps()), JobLogStream.open(job.id, 0, deps())]);
+    const job = await submitSteps(t.app, [
+      ['p', 'TestChattyProducer', '', { lines: 2000, perTick: 200, tickMs: 20 }],
+    ]);
+    const [a, b] = await Promise.all([
+      JobLogStream.open(job.id, 0, deps()),
+      JobLogStream.open(job.id, 0, deps()),
+    ]);
     const pull = async (stream: JobLogStream) => {
       const out: LogBatch[] = [];
       for await (const batch of stream) out.push(batch);
@@ -52,7 +69,10 @@ describe('live streams', () => {
     const pulls = Promise.all([pull(a), pull(b)]);
     await t.app.executor.cancel(blocker.id);
     const [fromA, fromB] = await pulls;
-    assert.deepEqual(fromA.flatMap((x) => x.lines.map((l) => l.seq)), fromB.flatMap((x) => x.lines.map((l) => l.seq)));
+    assert.deepEqual(
+      fromA.flatMap((x) => x.lines.map((l) => l.seq)),
+      fromB.flatMap((x) => x.lines.map((l) => l.seq)),
+    );
     const shared = fromA.filter((batch) => fromB.includes(batch));
     assert.ok(shared.length > 0, 'live batches are shared');
   });

@@ -11,23 +11,37 @@ export const GRAPHQL_COMPONENTS_DIR = fileURLToPath(new URL('./components', impo
 
 /** A test app whose components include the chatty and CPU-heavy ones. */
 export function startGraphQLTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  return startTestApp({ ...options, server: { componentsDir: GRAPHQL_COMPONENTS_DIR, ...options.server } });
+  return startTestApp({
+    ...options,
+    server: { componentsDir: GRAPHQL_COMPONENTS_DIR, ...options.server },
+  });
 }
 
 export type Result<T = Record<string, unknown>> = FormattedExecutionResult<T, unknown>;
 
 /** POSTs one operation; returns the HTTP status and the JSON body. */
-export async function post<T = Record<string, unknown>>(url: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: Result<T> }> {
+export async function post<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<{ status: number; body: Result<T> }> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+    },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, body: (await response.json()) as Result<T> };
 }
 
 /** Like `post`, failing the test on any GraphQL error. */
-export async function gql<T = Record<string, unknown>>(url: string, query: string, variables?: Record<string, unknown>): Promise<T> {
+export async function gql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<T> {
   const { body } = await post<T>(url, query, variables);
   if (body.errors || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
   return body.data;
@@ -62,7 +76,8 @@ export function connectWs(url: string): WsClient {
     async close() {
       const socket = current;
       await client.dispose();
-      if (socket && socket.readyState !== WebSocket.CLOSED) await new Promise((resolve) => socket.once('close', resolve));
+      if (socket && socket.readyState !== WebSocket.CLOSED)
+        await new Promise((resolve) => socket.once('close', resolve));
     },
   };
 }
@@ -102,13 +117,21 @@ export interface SseEvent {
 }
 
 /** A subscription over server-sent events with a plain HTTP client: every event until the stream ends. */
-export async function collectSse(url: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; contentType: string | null; events: SseEvent[] }> {
+export async function collectSse(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<{ status: number; contentType: string | null; events: SseEvent[] }> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, contentType: response.headers.get('content-type'), events: parseSseEvents(await response.text()) };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    events: parseSseEvents(await response.text()),
+  };
 }
 
 /** The events of a server-sent-events body (comments and keep-alives dropped). */
@@ -128,7 +151,11 @@ export function parseSseEvents(text: string): SseEvent[] {
 }
 
 /** Waits until `check` holds, looking again every 10 ms; fails after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -136,7 +163,8 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
   }
 }
 
-export const JOB_FIELDS = 'id status error logCount steps { name status rowsOut } progress { stepsFinished stepsTotal items { step label done total } }';
+export const JOB_FIELDS =
+  'id status error logCount steps { name status rowsOut } progress { stepsFinished stepsTotal items { step label done total } }';
 
 /** The seqs of every line in a list of jobLogs results, in the order received. */
 export function seqsOf(results: Result<{ jobLogs: { lines: { seq: number }[] } }>[]): number[] {

@@ -29,7 +29,10 @@ const TOKEN = 'bind-test-token-0123456789abcdef';
 
 /** Runs the server until it exits; resolves with its exit code and output. */
 async function runToExit(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], { env: { ...process.env, FDA_PORT: '0', FDA_TOKENS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+    env: { ...process.env, FDA_PORT: '0', FDA_TOKENS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
   child.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
@@ -53,13 +56,18 @@ describe('where the server listens, with and without tokens', () => {
     const { code, output } = await runToExit({ FDA_CONFIG_DIR: configDir(), FDA_HOST: '0.0.0.0' });
     assert.equal(code, 2, output);
     assert.match(output, /configuration error/);
-    assert.match(output, /FDA_HOST: host "0\.0\.0\.0" is not a loopback address, and no API tokens are configured/);
+    assert.match(
+      output,
+      /FDA_HOST: host "0\.0\.0\.0" is not a loopback address, and no API tokens are configured/,
+    );
     assert.match(output, /Configure tokens \(FDA_TOKENS, or auth\.tokensFile in server\.json\)/);
 
     const dir = configDir({ host: '::' });
     assert.throws(
       () => loadAppConfig({ FDA_CONFIG_DIR: dir }),
-      (error: unknown) => error instanceof ConfigError && error.message.includes('server.json: host: host "::" is not a loopback address'),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.message.includes('server.json: host: host "::" is not a loopback address'),
     );
   });
 
@@ -67,8 +75,15 @@ describe('where the server listens, with and without tokens', () => {
     const server = await startServerProcess(configDir(), { FDA_TOKENS: '' });
     try {
       assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-      await untilOutput(() => server.output(), /no API tokens configured: authentication is off, so the server listens on loopback only/);
-      const answer = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      await untilOutput(
+        () => server.output(),
+        /no API tokens configured: authentication is off, so the server listens on loopback only/,
+      );
+      const answer = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
       assert.equal(answer.status, 200);
     } finally {
       assert.equal(await server.stop(), 0);
@@ -76,14 +91,21 @@ describe('where the server listens, with and without tokens', () => {
   });
 
   it('listens on every address with tokens, and asks for one', async () => {
-    const server = await startServerProcess(configDir(), { FDA_HOST: '0.0.0.0', FDA_TOKENS: `ops:write:${TOKEN}` });
+    const server = await startServerProcess(configDir(), {
+      FDA_HOST: '0.0.0.0',
+      FDA_TOKENS: `ops:write:${TOKEN}`,
+    });
     try {
       const port = new URL(server.url).port;
       assert.match(server.url, /^http:\/\/0\.0\.0\.0:/);
       await untilOutput(() => server.output(), /API tokens: 1 configured/);
       // Only ever talked to over loopback, wherever it listens.
       const ask = (headers: Record<string, string>) =>
-        fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '{ __typename }' }) });
+        fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ query: '{ __typename }' }),
+        });
       assert.equal((await ask({})).status, 401);
       assert.equal((await ask({ authorization: `Bearer ${TOKEN}` })).status, 200);
       assert.ok(!server.output().includes(TOKEN), 'the token is not printed');

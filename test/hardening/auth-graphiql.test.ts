@@ -22,7 +22,9 @@ describe('GraphiQL, served whole by the server', () => {
   let closed: TestApp;
   before(async () => {
     open = await startTestApp();
-    closed = await startTestApp({ env: { FDA_TOKENS: 'ops:write:graphiql-test-token-0123456789' } });
+    closed = await startTestApp({
+      env: { FDA_TOKENS: 'ops:write:graphiql-test-token-0123456789' },
+    });
   });
   after(async () => {
     await open.destroy();
@@ -35,8 +37,19 @@ describe('GraphiQL, served whole by the server', () => {
     const html = await page.text();
     assert.ok(!/unpkg|jsdelivr|cdn\./i.test(html), 'no CDN');
     const urls = urlsOf(html);
-    assert.deepEqual(urls.sort(), ['/graphiql/editor.worker.js', '/graphiql/favicon.ico', '/graphiql/graphiql.css', '/graphiql/graphiql.js', '/graphiql/graphql.worker.js', '/graphiql/json.worker.js']);
-    const types: Record<string, RegExp> = { js: /^text\/javascript/, css: /^text\/css/, ico: /^image\/x-icon$/ };
+    assert.deepEqual(urls.sort(), [
+      '/graphiql/editor.worker.js',
+      '/graphiql/favicon.ico',
+      '/graphiql/graphiql.css',
+      '/graphiql/graphiql.js',
+      '/graphiql/graphql.worker.js',
+      '/graphiql/json.worker.js',
+    ]);
+    const types: Record<string, RegExp> = {
+      js: /^text\/javascript/,
+      css: /^text\/css/,
+      ico: /^image\/x-icon$/,
+    };
     for (const url of urls) {
       const asset = await fetch(`${open.url}${url}`);
       assert.equal(asset.status, 200, url);
@@ -48,8 +61,13 @@ describe('GraphiQL, served whole by the server', () => {
     assert.match(script, /YogaGraphiQL/);
     assert.match(html, /YogaGraphiQL\.renderYogaGraphiQL\(/);
     assert.match(html, /"subscriptionsProtocol":"SSE"/);
-    for (const name of ['SubmitTradeDayJob', 'FollowJobStatus', 'FollowJobLogs', 'ListComponents']) assert.ok(html.includes(name), name);
-    assert.match(html, /"initialVariables":"\{\\n {2}\\"document\\"/, 'the first tab opens with its variables');
+    for (const name of ['SubmitTradeDayJob', 'FollowJobStatus', 'FollowJobLogs', 'ListComponents'])
+      assert.ok(html.includes(name), name);
+    assert.match(
+      html,
+      /"initialVariables":"\{\\n {2}\\"document\\"/,
+      'the first tab opens with its variables',
+    );
   });
 
   it('serves the assets gzipped when asked, with validators, and nothing else under its path', async () => {
@@ -59,18 +77,35 @@ describe('GraphiQL, served whole by the server', () => {
     assert.ok(etag);
     // fetch decodes gzip by itself; node's http client does not, so read the raw bytes through it.
     const { request } = await import('node:http');
-    const raw = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
-      request(`${open.url}/graphiql/graphiql.css`, { headers: { 'accept-encoding': 'gzip' } }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ encoding: response.headers['content-encoding'], body: Buffer.concat(chunks) }));
-      })
-        .on('error', reject)
-        .end();
-    });
+    const raw = await new Promise<{ encoding: string | undefined; body: Buffer }>(
+      (resolve, reject) => {
+        request(
+          `${open.url}/graphiql/graphiql.css`,
+          { headers: { 'accept-encoding': 'gzip' } },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response
+              .on('data', (c: Buffer) => chunks.push(c))
+              .on('end', () =>
+                resolve({
+                  encoding: response.headers['content-encoding'],
+                  body: Buffer.concat(chunks),
+                }),
+              );
+          },
+        )
+          .on('error', reject)
+          .end();
+      },
+    );
     assert.equal(raw.encoding, 'gzip');
     assert.ok(raw.body.length < css.length, 'smaller gzipped');
     assert.deepEqual(gunzipSync(raw.body), css);
-    assert.equal((await fetch(`${open.url}/graphiql/graphiql.css`, { headers: { 'if-none-match': etag } })).status, 304);
+    assert.equal(
+      (await fetch(`${open.url}/graphiql/graphiql.css`, { headers: { 'if-none-match': etag } }))
+        .status,
+      304,
+    );
     assert.equal((await fetch(`${open.url}/graphiql/nothing.js`)).status, 404);
     assert.equal((await fetch(`${open.url}/graphiql/graphiql.js`, { method: 'POST' })).status, 405);
   });
@@ -84,7 +119,11 @@ describe('GraphiQL, served whole by the server', () => {
     assert.ok(!without.includes('fda-token'), 'no token field when none is needed');
     // The page and its assets need no token; the API behind them does.
     assert.equal((await fetch(`${closed.url}/graphiql/graphiql.css`)).status, 200);
-    const api = await fetch(`${closed.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    const api = await fetch(`${closed.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    });
     assert.equal(api.status, 401);
   });
 });

@@ -7,7 +7,10 @@ import { createClient, type Client, type FormattedExecutionResult } from 'graphq
 import WebSocket from 'ws';
 import { parseSseEvents, wsUrl } from '../graphql/support.js';
 
-export type Result<T = Record<string, unknown>> = FormattedExecutionResult<T, Record<string, unknown>>;
+export type Result<T = Record<string, unknown>> = FormattedExecutionResult<
+  T,
+  Record<string, unknown>
+>;
 
 /** Every body and header the server sent back, as text. */
 export class Answers {
@@ -27,20 +30,42 @@ const headersText = (response: Response) => JSON.stringify([...response.headers.
 
 export interface Caller {
   /** POSTs one operation with `Authorization: Bearer <token>` (or the raw header given). */
-  post<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, extra?: Record<string, string>): Promise<{ status: number; body: Result<T> }>;
+  post<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    extra?: Record<string, string>,
+  ): Promise<{ status: number; body: Result<T> }>;
   /** Like `post`, failing on any GraphQL error. */
   data<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
   /** A subscription over server-sent events; every event until the stream ends. */
-  sse(query: string, variables?: Record<string, unknown>): Promise<{ status: number; events: { event: string; data: string }[] }>;
+  sse(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ status: number; events: { event: string; data: string }[] }>;
 }
 
 /** A caller with this token (none when undefined; `authorization` overrides the whole header). */
-export function caller(url: string, answers: Answers, token: string | undefined, authorization?: string): Caller {
-  const auth: Record<string, string> = authorization !== undefined ? { authorization } : token !== undefined ? { authorization: `Bearer ${token}` } : {};
+export function caller(
+  url: string,
+  answers: Answers,
+  token: string | undefined,
+  authorization?: string,
+): Caller {
+  const auth: Record<string, string> =
+    authorization !== undefined
+      ? { authorization }
+      : token !== undefined
+        ? { authorization: `Bearer ${token}` }
+        : {};
   const post: Caller['post'] = async (query, variables, extra = {}) => {
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...auth, ...extra },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...auth,
+        ...extra,
+      },
       body: JSON.stringify({ query, variables }),
     });
     const text = await response.text();
@@ -52,7 +77,8 @@ export function caller(url: string, answers: Answers, token: string | undefined,
     post,
     async data<T>(query: string, variables?: Record<string, unknown>) {
       const { body } = await post<T>(query, variables);
-      if (body.errors || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+      if (body.errors || !body.data)
+        throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
       return body.data;
     },
     async sse(query, variables) {
@@ -74,15 +100,25 @@ export interface WsCaller {
   /** Resolves with the close code and reason once the socket closes. */
   closed: Promise<{ code: number; reason: string }>;
   /** Subscribes and gathers every result until completion or error. */
-  collect<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<{ results: Result<T>[]; error?: unknown }>;
+  collect<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ results: Result<T>[]; error?: unknown }>;
   close(): Promise<void>;
 }
 
 /** A graphql-ws client sending these connection parameters, and these headers with the upgrade request. */
-export function wsCaller(url: string, answers: Answers, connectionParams?: Record<string, unknown>, upgradeHeaders?: Record<string, string>): WsCaller {
+export function wsCaller(
+  url: string,
+  answers: Answers,
+  connectionParams?: Record<string, unknown>,
+  upgradeHeaders?: Record<string, string>,
+): WsCaller {
   let socket: WebSocket | undefined;
   let resolveClosed: (value: { code: number; reason: string }) => void = () => {};
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => (resolveClosed = resolve));
+  const closed = new Promise<{ code: number; reason: string }>(
+    (resolve) => (resolveClosed = resolve),
+  );
   class WithHeaders extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
       super(address, protocols, { headers: upgradeHeaders ?? {} });
@@ -113,14 +149,19 @@ export function wsCaller(url: string, answers: Answers, connectionParams?: Recor
         const results: Result<T>[] = [];
         client.subscribe<T, Record<string, unknown>>(
           { query, variables },
-          { next: (result) => results.push(result), error: (error) => resolve({ results, error }), complete: () => resolve({ results }) },
+          {
+            next: (result) => results.push(result),
+            error: (error) => resolve({ results, error }),
+            complete: () => resolve({ results }),
+          },
         );
       });
     },
     async close() {
       const current = socket;
       await client.dispose();
-      if (current && current.readyState !== WebSocket.CLOSED) await new Promise((resolve) => current.once('close', resolve));
+      if (current && current.readyState !== WebSocket.CLOSED)
+        await new Promise((resolve) => current.once('close', resolve));
     },
   };
 }

@@ -20,8 +20,13 @@ import { dataSnapshot, startHardeningApp, steps, submitJob, waitForFinal } from 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
 /** Runs the real server until it exits; it must not get as far as listening. */
-async function runToExit(env: NodeJS.ProcessEnv): Promise<{ code: number | string; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function runToExit(
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | string; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -43,21 +48,81 @@ const STORAGE = JSON.stringify({ sqlite: { local: { file: 'control.sqlite' } } }
 const SERVER = JSON.stringify({ port: 0, fillEmptyCalendarOnStart: false });
 
 const CONFIG_CASES: [string, ConfigCase][] = [
-  ['FDA_CONFIG_DIR naming no folder', { process: true, files: {}, missingDir: true, message: /^config folder \S+ does not exist \(from FDA_CONFIG_DIR\)$/m }],
-  ['server.json that is not JSON', { process: true, files: { 'server.json': '{ "port": 4000, }', 'storage.json': STORAGE }, message: /^\S+\/server\.json: not valid JSON: /m }],
-  ['server.json with a port that is a string', { files: { 'server.json': '{ "port": "4000" }', 'storage.json': STORAGE }, message: /^\S+\/server\.json: port: Invalid input: expected number, received string$/m }],
-  ['server.json with a misspelt field', { files: { 'server.json': '{ "prot": 4000 }', 'storage.json': STORAGE }, message: /^\S+\/server\.json: \(top level\): unknown field "prot"$/m }],
-  ['storage.json missing', { files: { 'server.json': SERVER }, message: /^\S+\/storage\.json: the storage configuration file is missing$/m }],
+  [
+    'FDA_CONFIG_DIR naming no folder',
+    {
+      process: true,
+      files: {},
+      missingDir: true,
+      message: /^config folder \S+ does not exist \(from FDA_CONFIG_DIR\)$/m,
+    },
+  ],
+  [
+    'server.json that is not JSON',
+    {
+      process: true,
+      files: { 'server.json': '{ "port": 4000, }', 'storage.json': STORAGE },
+      message: /^\S+\/server\.json: not valid JSON: /m,
+    },
+  ],
+  [
+    'server.json with a port that is a string',
+    {
+      files: { 'server.json': '{ "port": "4000" }', 'storage.json': STORAGE },
+      message: /^\S+\/server\.json: port: Invalid input: expected number, received string$/m,
+    },
+  ],
+  [
+    'server.json with a misspelt field',
+    {
+      files: { 'server.json': '{ "prot": 4000 }', 'storage.json': STORAGE },
+      message: /^\S+\/server\.json: \(top level\): unknown field "prot"$/m,
+    },
+  ],
+  [
+    'storage.json missing',
+    {
+      files: { 'server.json': SERVER },
+      message: /^\S+\/storage\.json: the storage configuration file is missing$/m,
+    },
+  ],
   [
     'storage.json using an unset ${VAR}',
     {
       process: true,
-      files: { 'server.json': SERVER, 'storage.json': JSON.stringify({ sqlite: { local: { file: 'c.sqlite' } }, mysql: { remote: { user: 'u', password: '${FDA_HARDENING_UNSET}', database: 'd' } } }) },
-      message: /^\S+\/storage\.json: mysql\.remote\.password: environment variable FDA_HARDENING_UNSET is not set$/m,
+      files: {
+        'server.json': SERVER,
+        'storage.json': JSON.stringify({
+          sqlite: { local: { file: 'c.sqlite' } },
+          mysql: { remote: { user: 'u', password: '${FDA_HARDENING_UNSET}', database: 'd' } },
+        }),
+      },
+      message:
+        /^\S+\/storage\.json: mysql\.remote\.password: environment variable FDA_HARDENING_UNSET is not set$/m,
     },
   ],
-  ['storage.json whose control names no target', { files: { 'server.json': SERVER, 'storage.json': JSON.stringify({ control: 'main', sqlite: { local: { file: 'c.sqlite' } } }) }, message: /^\S+\/storage\.json: control: names no configured target \(known: local\)$/m }],
-  ['FDA_PORT that is not a number', { process: true, files: { 'server.json': SERVER, 'storage.json': STORAGE }, env: { FDA_PORT: 'eighty' }, message: /^FDA_PORT: "eighty" is not a port number/m }],
+  [
+    'storage.json whose control names no target',
+    {
+      files: {
+        'server.json': SERVER,
+        'storage.json': JSON.stringify({
+          control: 'main',
+          sqlite: { local: { file: 'c.sqlite' } },
+        }),
+      },
+      message: /^\S+\/storage\.json: control: names no configured target \(known: local\)$/m,
+    },
+  ],
+  [
+    'FDA_PORT that is not a number',
+    {
+      process: true,
+      files: { 'server.json': SERVER, 'storage.json': STORAGE },
+      env: { FDA_PORT: 'eighty' },
+      message: /^FDA_PORT: "eighty" is not a port number/m,
+    },
+  ],
 ];
 
 describe('bad configuration files stop the server with exit code 2 and one clear message', () => {
@@ -73,7 +138,11 @@ describe('bad configuration files stop the server with exit code 2 and one clear
       const dir = mkdtempSync(join(tmpdir(), 'fda-bad-config-'));
       dirs.push(dir);
       for (const [file, text] of Object.entries(c.files)) writeFileSync(join(dir, file), text);
-      const env = { FDA_CONFIG_DIR: c.missingDir ? join(dir, 'nowhere') : dir, FDA_PORT: '0', ...c.env };
+      const env = {
+        FDA_CONFIG_DIR: c.missingDir ? join(dir, 'nowhere') : dir,
+        FDA_PORT: '0',
+        ...c.env,
+      };
       outcomes.set(name, c.process ? runToExit(env) : Promise.resolve(loadInProcess(env)));
     }
   });
@@ -101,7 +170,13 @@ function loadInProcess(env: NodeJS.ProcessEnv): { code: number | string; output:
 }
 
 const GOOD_SCHEDULE = {
-  pipeline_structure: { p: { component_class_name: 'TestRowsProducer', pre_component_name: '', component_arguments: { rows: 1 } } },
+  pipeline_structure: {
+    p: {
+      component_class_name: 'TestRowsProducer',
+      pre_component_name: '',
+      component_arguments: { rows: 1 },
+    },
+  },
   trigger: { type: 'cron', arguments: { hour: '9', minute: '0' } },
 };
 const pipeline = GOOD_SCHEDULE.pipeline_structure;
@@ -111,13 +186,59 @@ const SCHEDULE_CASES: [string, string, RegExp][] = [
   ['not-json', '{ "trigger": ', /^not valid JSON: /],
   ['empty', '', /^not valid JSON: Unexpected end of JSON input$/],
   ['a-list', '[]', /^Invalid input: expected object, received array$/m],
-  ['no-trigger', JSON.stringify({ pipeline_structure: pipeline }), /^trigger: is missing: a schedule needs a trigger$/m],
-  ['bad-hour', JSON.stringify({ pipeline_structure: pipeline, trigger: { type: 'cron', arguments: { hour: '25' } } }), /^trigger\.arguments\.hour: "25": the last value \(25\) is higher than the maximum value \(23\)$/m],
-  ['unknown-trigger-type', JSON.stringify({ pipeline_structure: pipeline, trigger: { type: 'weekly', arguments: {} } }), /^trigger\.type: "weekly" is not a trigger type; use one of "cron", "interval", "date", "trading_day"$/m],
-  ['unknown-trigger-argument', JSON.stringify({ pipeline_structure: pipeline, trigger: { type: 'interval', arguments: { secs: 5 } } }), /^trigger\.arguments\.secs: unknown argument for an interval trigger/m],
-  ['unknown-component', JSON.stringify({ ...GOOD_SCHEDULE, pipeline_structure: { p: { component_class_name: 'Nope', pre_component_name: '' } } }), /^pipeline_structure\.p\.component_class_name: unknown component "Nope"/m],
-  ['bad-arguments', JSON.stringify({ ...GOOD_SCHEDULE, pipeline_structure: { p: { component_class_name: 'TestRowsProducer', pre_component_name: '', component_arguments: { rows: -1 } } } }), /^pipeline_structure\.p\.component_arguments\.rows: /m],
-  ['misspelt-option', JSON.stringify({ ...GOOD_SCHEDULE, max_instance: 2 }), /^unknown field "max_instance"$/m],
+  [
+    'no-trigger',
+    JSON.stringify({ pipeline_structure: pipeline }),
+    /^trigger: is missing: a schedule needs a trigger$/m,
+  ],
+  [
+    'bad-hour',
+    JSON.stringify({
+      pipeline_structure: pipeline,
+      trigger: { type: 'cron', arguments: { hour: '25' } },
+    }),
+    /^trigger\.arguments\.hour: "25": the last value \(25\) is higher than the maximum value \(23\)$/m,
+  ],
+  [
+    'unknown-trigger-type',
+    JSON.stringify({ pipeline_structure: pipeline, trigger: { type: 'weekly', arguments: {} } }),
+    /^trigger\.type: "weekly" is not a trigger type; use one of "cron", "interval", "date", "trading_day"$/m,
+  ],
+  [
+    'unknown-trigger-argument',
+    JSON.stringify({
+      pipeline_structure: pipeline,
+      trigger: { type: 'interval', arguments: { secs: 5 } },
+    }),
+    /^trigger\.arguments\.secs: unknown argument for an interval trigger/m,
+  ],
+  [
+    'unknown-component',
+    JSON.stringify({
+      ...GOOD_SCHEDULE,
+      pipeline_structure: { p: { component_class_name: 'Nope', pre_component_name: '' } },
+    }),
+    /^pipeline_structure\.p\.component_class_name: unknown component "Nope"/m,
+  ],
+  [
+    'bad-arguments',
+    JSON.stringify({
+      ...GOOD_SCHEDULE,
+      pipeline_structure: {
+        p: {
+          component_class_name: 'TestRowsProducer',
+          pre_component_name: '',
+          component_arguments: { rows: -1 },
+        },
+      },
+    }),
+    /^pipeline_structure\.p\.component_arguments\.rows: /m,
+  ],
+  [
+    'misspelt-option',
+    JSON.stringify({ ...GOOD_SCHEDULE, max_instance: 2 }),
+    /^unknown field "max_instance"$/m,
+  ],
 ];
 
 describe('broken schedule files while the server runs', () => {
@@ -131,7 +252,9 @@ describe('broken schedule files while the server runs', () => {
     schedulesDir = join(dir, 'scheduled-jobs');
     mkdirSync(schedulesDir);
     writeFileSync(join(schedulesDir, 'good.json'), JSON.stringify(GOOD_SCHEDULE));
-    t = await startHardeningApp({ server: { scheduledJobsDir: schedulesDir, schedules: { watch: false } } });
+    t = await startHardeningApp({
+      server: { scheduledJobsDir: schedulesDir, schedules: { watch: false } },
+    });
     initial = await dataSnapshot(t.url);
   });
   after(async () => {
@@ -140,19 +263,32 @@ describe('broken schedule files while the server runs', () => {
   });
 
   it('lists every broken file with its error after reloadSchedules, and none of them fires', async () => {
-    for (const [name, text] of SCHEDULE_CASES) writeFileSync(join(schedulesDir, `${name}.json`), text);
-    const { reloadSchedules } = await gql<{ reloadSchedules: { added: string[] } }>(t.url, 'mutation { reloadSchedules { added } }');
-    assert.deepEqual(reloadSchedules.added, SCHEDULE_CASES.map(([name]) => name).sort());
-    const { schedules } = await gql<{ schedules: { name: string; error: string | null; enabled: boolean; nextRunAt: string | null; trigger: unknown }[] }>(
+    for (const [name, text] of SCHEDULE_CASES)
+      writeFileSync(join(schedulesDir, `${name}.json`), text);
+    const { reloadSchedules } = await gql<{ reloadSchedules: { added: string[] } }>(
       t.url,
-      '{ schedules { name error enabled nextRunAt trigger { type } } }',
+      'mutation { reloadSchedules { added } }',
     );
+    assert.deepEqual(reloadSchedules.added, SCHEDULE_CASES.map(([name]) => name).sort());
+    const { schedules } = await gql<{
+      schedules: {
+        name: string;
+        error: string | null;
+        enabled: boolean;
+        nextRunAt: string | null;
+        trigger: unknown;
+      }[];
+    }>(t.url, '{ schedules { name error enabled nextRunAt trigger { type } } }');
     for (const [name, , message] of SCHEDULE_CASES) {
       const schedule = schedules.find((s) => s.name === name);
       assert.ok(schedule, `${name} is listed`);
       assert.ok(schedule.error, `${name} has an error`);
       assert.match(schedule.error, message, name);
-      assert.deepEqual([schedule.enabled, schedule.nextRunAt, schedule.trigger], [false, null, null], `${name} never fires`);
+      assert.deepEqual(
+        [schedule.enabled, schedule.nextRunAt, schedule.trigger],
+        [false, null, null],
+        `${name} never fires`,
+      );
     }
     const good = schedules.find((s) => s.name === 'good')!;
     assert.equal(good.error, null);
@@ -161,20 +297,26 @@ describe('broken schedule files while the server runs', () => {
 
   it('refuses to run a broken schedule (Conflict) and runs the good one', async () => {
     for (const [name] of SCHEDULE_CASES) {
-      const { runSchedule } = await gql<{ runSchedule: { __typename: string; message?: string } }>(t.url, 'mutation($n: String!) { runSchedule(name: $n) { __typename ... on Error { message } } }', { n: name });
+      const { runSchedule } = await gql<{ runSchedule: { __typename: string; message?: string } }>(
+        t.url,
+        'mutation($n: String!) { runSchedule(name: $n) { __typename ... on Error { message } } }',
+        { n: name },
+      );
       assert.equal(runSchedule.__typename, 'Conflict', `${name}: ${runSchedule.message}`);
     }
     assert.deepEqual(await dataSnapshot(t.url), initial, 'nothing ran, nothing changed');
-    const { runSchedule } = await gql<{ runSchedule: { id: string } }>(t.url, 'mutation { runSchedule(name: "good") { ... on Job { id } } }');
+    const { runSchedule } = await gql<{ runSchedule: { id: string } }>(
+      t.url,
+      'mutation { runSchedule(name: "good") { ... on Job { id } } }',
+    );
     assert.equal((await waitForFinal(t.url, runSchedule.id)).status, 'FINISHED');
   });
 
   it('fixing a file makes it valid at the next reload; the server answered throughout', async () => {
     writeFileSync(join(schedulesDir, 'bad-hour.json'), JSON.stringify(GOOD_SCHEDULE));
-    const { reloadSchedules } = await gql<{ reloadSchedules: { changed: string[]; schedules: { name: string; error: string | null }[] } }>(
-      t.url,
-      'mutation { reloadSchedules { changed schedules { name error } } }',
-    );
+    const { reloadSchedules } = await gql<{
+      reloadSchedules: { changed: string[]; schedules: { name: string; error: string | null }[] };
+    }>(t.url, 'mutation { reloadSchedules { changed schedules { name error } } }');
     assert.deepEqual(reloadSchedules.changed, ['bad-hour']);
     assert.equal(reloadSchedules.schedules.find((s) => s.name === 'bad-hour')?.error, null);
     const id = await submitJob(t.url, steps(['p', 'TestRowsProducer', '', { rows: 1 }]));

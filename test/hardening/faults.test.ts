@@ -17,83 +17,163 @@ import { createTestDatabase, mysqlSkipReason, mysqlTestServer } from '../support
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import type { TestApp } from '../support/test-app.js';
 import { collect, connectWs, gql, range, seqsOf, until, wsUrl } from '../graphql/support.js';
-import { hardeningConfigDir, startHardeningApp, steps, submitJob, waitForFinal } from './support.js';
+import {
+  hardeningConfigDir,
+  startHardeningApp,
+  steps,
+  submitJob,
+  waitForFinal,
+} from './support.js';
 
 const ROWS = 300_000;
 
 interface ProgressEvent {
-  jobStatus: { job: { status: string; progress: { items: { label: string | null; done: number; total: number }[] } } };
+  jobStatus: {
+    job: {
+      status: string;
+      progress: { items: { label: string | null; done: number; total: number }[] };
+    };
+  };
 }
 
-describe('a storage target killed in the middle of a trade-day job’s write', { skip: await mysqlSkipReason() }, () => {
-  let shared: Awaited<ReturnType<typeof createTestDatabase>>;
-  let instance: MariadbInstance;
-  let t: TestApp;
+describe(
+  'a storage target killed in the middle of a trade-day job’s write',
+  { skip: await mysqlSkipReason() },
+  () => {
+    let shared: Awaited<ReturnType<typeof createTestDatabase>>;
+    let instance: MariadbInstance;
+    let t: TestApp;
 
-  before(async () => {
-    // Small packets make the doomed target's write many statements long, so it is killed half-way.
-    [shared, instance] = await Promise.all([createTestDatabase('faults'), startMariadbInstance({ serverArgs: ['--max-allowed-packet=262144'] })]);
-    const server = mysqlTestServer();
-    t = await startHardeningApp({
-      storage: {
-        control: 'local',
-        sqlite: { local: { file: 'control.sqlite' } },
-        mysql: {
-          shared: { host: server.host, port: server.port, user: server.user, password: server.password, database: shared.name },
-          doomed: { host: instance.host, port: instance.port, user: instance.user, password: instance.password, database: 'fda_doomed', pool: { connectTimeoutMs: 1000 } },
+    before(async () => {
+      // Small packets make the doomed target's write many statements long, so it is killed half-way.
+      [shared, instance] = await Promise.all([
+        createTestDatabase('faults'),
+        startMariadbInstance({ serverArgs: ['--max-allowed-packet=262144'] }),
+      ]);
+      const server = mysqlTestServer();
+      t = await startHardeningApp({
+        storage: {
+          control: 'local',
+          sqlite: { local: { file: 'control.sqlite' } },
+          mysql: {
+            shared: {
+              host: server.host,
+              port: server.port,
+              user: server.user,
+              password: server.password,
+              database: shared.name,
+            },
+            doomed: {
+              host: instance.host,
+              port: instance.port,
+              user: instance.user,
+              password: instance.password,
+              database: 'fda_doomed',
+              pool: { connectTimeoutMs: 1000 },
+            },
+          },
         },
-      },
+      });
     });
-  });
-  after(async () => {
-    await t?.destroy();
-    await Promise.all([shared?.drop(), instance?.destroy()]);
-  });
-
-  it('fails the job naming the killed target; the other target holds every row', async () => {
-    const id = await submitJob(
-      t.url,
-      steps(['producer_0', 'TestTradeDayRows', '', { rows: ROWS }], ['storager_0', 'BaoStockTradeDayStorager', 'producer_0', { targets: ['shared', 'doomed'] }]),
-    );
-    const ws = connectWs(t.url);
-    let killed: Promise<void> | undefined;
-    let killedAt: { done: number; total: number } | undefined;
-    const statuses = collect<ProgressEvent>(ws, 'subscription($id: ID!) { jobStatus(id: $id) { job { status progress { items { label done total } } } } }', { id }, (result) => {
-      const doomed = result.data?.jobStatus.job.progress.items.find((item) => item.label === 'doomed');
-      if (!killed && doomed && doomed.done > 0 && doomed.done < doomed.total) {
-        killedAt = { done: doomed.done, total: doomed.total };
-        killed = instance.kill();
-      }
+    after(async () => {
+      await t?.destroy();
+      await Promise.all([shared?.drop(), instance?.destroy()]);
     });
-    const seen = await statuses;
-    await ws.close();
-    assert.ok(killed, `the doomed target was killed while its write was under way (events: ${seen.results.length})`);
-    await killed;
 
-    const job = await waitForFinal(t.url, id);
-    assert.equal(job.status, 'FAILED');
-    assert.match(job.error!, /^step "storager_0" failed: storage target "doomed": 1 of 2 targets failed \(doomed\); written: shared\n/);
-    assert.match(job.error!, /storage target "doomed": write failed at (INSERT \d+ of \d+|connecting|COMMIT)/);
-    assert.deepEqual(job.steps.map((s) => [s.name, s.status]), [['producer_0', 'FINISHED'], ['storager_0', 'FAILED']]);
-    // The failed step still shows what each target did.
-    const results = (job.steps[1]!.result as { targets: Array<{ target: string; ok: boolean; inserted: number }> }).targets;
-    assert.deepEqual(results.map((r) => [r.target, r.ok, r.target === 'shared' ? r.inserted : null]), [['shared', true, ROWS], ['doomed', false, null]]);
-    assert.ok(killedAt!.done < ROWS, 'killed before the doomed write was done');
-
-    const c = await mysql.createConnection(mysqlTestServer());
-    try {
-      const [rows] = await c.query<mysql.RowDataPacket[]>(
-        `SELECT COUNT(*) AS n, DATE_FORMAT(MIN(calendar_date), '%Y-%m-%d') AS first, DATE_FORMAT(MAX(calendar_date), '%Y-%m-%d') AS last FROM \`${shared.name}\`.trade_day`,
+    it('fails the job naming the killed target; the other target holds every row', async () => {
+      const id = await submitJob(
+        t.url,
+        steps(
+          ['producer_0', 'TestTradeDayRows', '', { rows: ROWS }],
+          [
+            'storager_0',
+            'BaoStockTradeDayStorager',
+            'producer_0',
+            { targets: ['shared', 'doomed'] },
+          ],
+        ),
       );
-      const last = new Date(Date.UTC(1000, 0, 1) + (ROWS - 1) * 86_400_000).toISOString().slice(0, 10);
-      assert.deepEqual([Number(rows[0]!.n), String(rows[0]!.first), String(rows[0]!.last)], [ROWS, '1000-01-01', last], 'every row is in the target that stayed up');
-    } finally {
-      await c.end();
-    }
-    const { jobs } = await gql<{ jobs: { nodes: unknown[] } }>(t.url, '{ jobs(status: [WAITING, RUNNING]) { nodes { id } } }');
-    assert.deepEqual(jobs.nodes, [], 'every job ended');
-  });
-});
+      const ws = connectWs(t.url);
+      let killed: Promise<void> | undefined;
+      let killedAt: { done: number; total: number } | undefined;
+      const statuses = collect<ProgressEvent>(
+        ws,
+        'subscription($id: ID!) { jobStatus(id: $id) { job { status progress { items { label done total } } } } }',
+        { id },
+        (result) => {
+          const doomed = result.data?.jobStatus.job.progress.items.find(
+            (item) => item.label === 'doomed',
+          );
+          if (!killed && doomed && doomed.done > 0 && doomed.done < doomed.total) {
+            killedAt = { done: doomed.done, total: doomed.total };
+            killed = instance.kill();
+          }
+        },
+      );
+      const seen = await statuses;
+      await ws.close();
+      assert.ok(
+        killed,
+        `the doomed target was killed while its write was under way (events: ${seen.results.length})`,
+      );
+      await killed;
+
+      const job = await waitForFinal(t.url, id);
+      assert.equal(job.status, 'FAILED');
+      assert.match(
+        job.error!,
+        /^step "storager_0" failed: storage target "doomed": 1 of 2 targets failed \(doomed\); written: shared\n/,
+      );
+      assert.match(
+        job.error!,
+        /storage target "doomed": write failed at (INSERT \d+ of \d+|connecting|COMMIT)/,
+      );
+      assert.deepEqual(
+        job.steps.map((s) => [s.name, s.status]),
+        [
+          ['producer_0', 'FINISHED'],
+          ['storager_0', 'FAILED'],
+        ],
+      );
+      // The failed step still shows what each target did.
+      const results = (
+        job.steps[1]!.result as {
+          targets: Array<{ target: string; ok: boolean; inserted: number }>;
+        }
+      ).targets;
+      assert.deepEqual(
+        results.map((r) => [r.target, r.ok, r.target === 'shared' ? r.inserted : null]),
+        [
+          ['shared', true, ROWS],
+          ['doomed', false, null],
+        ],
+      );
+      assert.ok(killedAt!.done < ROWS, 'killed before the doomed write was done');
+
+      const c = await mysql.createConnection(mysqlTestServer());
+      try {
+        const [rows] = await c.query<mysql.RowDataPacket[]>(
+          `SELECT COUNT(*) AS n, DATE_FORMAT(MIN(calendar_date), '%Y-%m-%d') AS first, DATE_FORMAT(MAX(calendar_date), '%Y-%m-%d') AS last FROM \`${shared.name}\`.trade_day`,
+        );
+        const last = new Date(Date.UTC(1000, 0, 1) + (ROWS - 1) * 86_400_000)
+          .toISOString()
+          .slice(0, 10);
+        assert.deepEqual(
+          [Number(rows[0]!.n), String(rows[0]!.first), String(rows[0]!.last)],
+          [ROWS, '1000-01-01', last],
+          'every row is in the target that stayed up',
+        );
+      } finally {
+        await c.end();
+      }
+      const { jobs } = await gql<{ jobs: { nodes: unknown[] } }>(
+        t.url,
+        '{ jobs(status: [WAITING, RUNNING]) { nodes { id } } }',
+      );
+      assert.deepEqual(jobs.nodes, [], 'every job ended');
+    });
+  },
+);
 
 describe('components that misbehave', () => {
   let t: TestApp;
@@ -104,40 +184,83 @@ describe('components that misbehave', () => {
 
   const THROWS: [string, Record<string, unknown>, string][] = [
     ['throws an Error', { message: 'thrown on purpose' }, 'step "p" failed: thrown on purpose'],
-    ['rejects with an Error', { message: 'rejected on purpose', async: true }, 'step "p" failed: rejected on purpose'],
-    ['throws a bare string', { message: 'a bare string', thrown: 'string' }, 'step "p" failed: a bare string'],
+    [
+      'rejects with an Error',
+      { message: 'rejected on purpose', async: true },
+      'step "p" failed: rejected on purpose',
+    ],
+    [
+      'throws a bare string',
+      { message: 'a bare string', thrown: 'string' },
+      'step "p" failed: a bare string',
+    ],
     ['throws null', { thrown: 'null', async: true }, 'step "p" failed: null'],
   ];
   for (const [name, args, error] of THROWS) {
     it(`a component that ${name}: the job fails with the step and the reason`, async () => {
-      const job = await waitForFinal(t.url, await submitJob(t.url, steps(['p', 'TestThrowing', '', args], ['d', 'TestDoubleProcessor', 'p'])));
+      const job = await waitForFinal(
+        t.url,
+        await submitJob(
+          t.url,
+          steps(['p', 'TestThrowing', '', args], ['d', 'TestDoubleProcessor', 'p']),
+        ),
+      );
       assert.equal(job.status, 'FAILED');
       assert.equal(job.error, error);
-      assert.deepEqual(job.steps.map((s) => [s.name, s.status]), [['p', 'FAILED'], ['d', 'SKIPPED']]);
+      assert.deepEqual(
+        job.steps.map((s) => [s.name, s.status]),
+        [
+          ['p', 'FAILED'],
+          ['d', 'SKIPPED'],
+        ],
+      );
       assert.equal(job.logCount, 3, 'started, the component’s line, and the failure');
     });
   }
 
   it('a component that throws a plain object: the job fails, naming the step and showing the object', async () => {
-    const job = await waitForFinal(t.url, await submitJob(t.url, steps(['p', 'TestThrowing', '', { thrown: 'object' }])));
+    const job = await waitForFinal(
+      t.url,
+      await submitJob(t.url, steps(['p', 'TestThrowing', '', { thrown: 'object' }])),
+    );
     assert.equal(job.status, 'FAILED');
     assert.match(job.error!, /^step "p" failed: \{.*thrown on purpose.*\}$/);
   });
 
   it('a component that hangs past its timeout, ignoring the signal: the job fails "timed out" at once; the server goes on', async () => {
-    const hung = await submitJob(t.url, steps(['p', 'TestRowsProducer', '', { ms: 3000, ignoreAbort: true, lines: 2 }]), 0.3);
+    const hung = await submitJob(
+      t.url,
+      steps(['p', 'TestRowsProducer', '', { ms: 3000, ignoreAbort: true, lines: 2 }]),
+      0.3,
+    );
     const job = await waitForFinal(t.url, hung);
     assert.equal(job.status, 'FAILED');
     assert.equal(job.error, 'timed out after 0.3 s');
-    assert.deepEqual(job.steps.map((s) => s.status), ['CANCELLED']);
-    const next = await waitForFinal(t.url, await submitJob(t.url, steps(['p', 'TestRowsProducer', '', { rows: 1 }])));
-    assert.equal(next.status, 'FINISHED', 'the next job runs while the hung component still sleeps');
+    assert.deepEqual(
+      job.steps.map((s) => s.status),
+      ['CANCELLED'],
+    );
+    const next = await waitForFinal(
+      t.url,
+      await submitJob(t.url, steps(['p', 'TestRowsProducer', '', { rows: 1 }])),
+    );
+    assert.equal(
+      next.status,
+      'FINISHED',
+      'the next job runs while the hung component still sleeps',
+    );
   });
 
   it('every job of them ended, in a final state', async () => {
-    const { jobs } = await gql<{ jobs: { nodes: { status: string }[] } }>(t.url, '{ jobs(first: 100) { nodes { status } } }');
+    const { jobs } = await gql<{ jobs: { nodes: { status: string }[] } }>(
+      t.url,
+      '{ jobs(first: 100) { nodes { status } } }',
+    );
     assert.equal(jobs.nodes.length, THROWS.length + 3);
-    assert.ok(jobs.nodes.every((j) => ['FINISHED', 'FAILED'].includes(j.status)), JSON.stringify(jobs.nodes));
+    assert.ok(
+      jobs.nodes.every((j) => ['FINISHED', 'FAILED'].includes(j.status)),
+      JSON.stringify(jobs.nodes),
+    );
   });
 });
 
@@ -154,10 +277,30 @@ describe('a component that leaks a rejected promise, in the real server process'
   });
 
   it('does not take the server down: the rejection is logged naming the job, and jobs keep running', async () => {
-    const now = await submitJob(server.url, steps(['p', 'TestLeakyProducer', '', { message: 'leaked while running' }]));
-    const later = await submitJob(server.url, steps(['p', 'TestLeakyProducer', '', { message: 'leaked after the job ended', laterMs: 100 }]));
-    const thrown = await submitJob(server.url, steps(['p', 'TestLeakyProducer', '', { message: 'thrown from a timer', laterMs: 100, throwInTimer: true }]));
-    for (const id of [now, later, thrown]) assert.equal((await waitForFinal(server.url, id)).status, 'FINISHED');
+    const now = await submitJob(
+      server.url,
+      steps(['p', 'TestLeakyProducer', '', { message: 'leaked while running' }]),
+    );
+    const later = await submitJob(
+      server.url,
+      steps([
+        'p',
+        'TestLeakyProducer',
+        '',
+        { message: 'leaked after the job ended', laterMs: 100 },
+      ]),
+    );
+    const thrown = await submitJob(
+      server.url,
+      steps([
+        'p',
+        'TestLeakyProducer',
+        '',
+        { message: 'thrown from a timer', laterMs: 100, throwInTimer: true },
+      ]),
+    );
+    for (const id of [now, later, thrown])
+      assert.equal((await waitForFinal(server.url, id)).status, 'FINISHED');
     const logged = () =>
       server
         .output()
@@ -172,15 +315,24 @@ describe('a component that leaks a rejected promise, in the real server process'
         [later, 'leaked after the job ended'],
       ],
     );
-    await until(() => server.output().includes('thrown from a timer'), 'the uncaught exception to be logged');
+    await until(
+      () => server.output().includes('thrown from a timer'),
+      'the uncaught exception to be logged',
+    );
     const uncaught = server
       .output()
       .split('\n')
       .filter((line) => line.includes('uncaught exception'))
       .map((line) => JSON.parse(line) as { jobId?: string; err?: { message?: string } });
-    assert.deepEqual(uncaught.map((l) => [l.jobId, l.err?.message]), [[thrown, 'thrown from a timer']]);
+    assert.deepEqual(
+      uncaught.map((l) => [l.jobId, l.err?.message]),
+      [[thrown, 'thrown from a timer']],
+    );
     assert.equal(server.child.exitCode, null, 'still running');
-    const next = await waitForFinal(server.url, await submitJob(server.url, steps(['p', 'TestRowsProducer', '', { rows: 1 }])));
+    const next = await waitForFinal(
+      server.url,
+      await submitJob(server.url, steps(['p', 'TestRowsProducer', '', { rows: 1 }])),
+    );
     assert.equal(next.status, 'FINISHED');
     assert.equal(await server.stop(), 0, 'and it still stops cleanly');
   });
@@ -200,7 +352,10 @@ describe('a subscriber that disconnects mid-stream', () => {
   });
 
   it('its socket destroyed (WebSocket and SSE) while a job writes 20,000 lines: the others get every line, nothing is left open', async () => {
-    const id = await submitJob(http.url, steps(['p', 'TestChattyProducer', '', { lines: 20_000, perTick: 200, tickMs: 10 }]));
+    const id = await submitJob(
+      http.url,
+      steps(['p', 'TestChattyProducer', '', { lines: 20_000, perTick: 200, tickMs: 10 }]),
+    );
     const query = 'subscription($id: ID!) { jobLogs(id: $id) { cursor lines { seq } } }';
     const leaver = connectWs(http.url);
     const stayer = connectWs(http.url);
@@ -233,7 +388,10 @@ describe('a subscriber that disconnects mid-stream', () => {
     assert.deepEqual(seqsOf(outcome.results), range(1, job.logCount), 'every line, once, in order');
     await stayer.close();
     await leaver.close();
-    await until(() => http.live.stats.openStreams === 0 && http.webSockets.clientCount === 0, 'every stream and socket to be released');
+    await until(
+      () => http.live.stats.openStreams === 0 && http.webSockets.clientCount === 0,
+      'every stream and socket to be released',
+    );
     const errors = t.logs.filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
     assert.deepEqual(errors, [], 'the server logged no error over it');
   });
@@ -245,7 +403,11 @@ describe('clients that open sockets and never speak', () => {
   before(async () => {
     t = await startHardeningApp();
     // The app's own listener keeps Node's defaults (60 s for headers); this one is short-fused so the test can watch it act.
-    http = await startHttpServer(t.app, { headersTimeoutMs: 2500, requestTimeoutMs: 3000, connectionsCheckingIntervalMs: 200 });
+    http = await startHttpServer(t.app, {
+      headersTimeoutMs: 2500,
+      requestTimeoutMs: 3000,
+      connectionsCheckingIntervalMs: 200,
+    });
   });
   after(async () => {
     await http?.close();
@@ -266,14 +428,21 @@ describe('clients that open sockets and never speak', () => {
   it('serves everyone else meanwhile, then closes the silent ones (408 over HTTP, 4408 over graphql-ws)', async () => {
     const port = Number(new URL(http.url).port);
     const silent = Array.from({ length: 100 }, () => rawSocket(port, ''));
-    const partialHeaders = Array.from({ length: 50 }, () => rawSocket(port, 'POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
+    const partialHeaders = Array.from({ length: 50 }, () =>
+      rawSocket(port, 'POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\n'),
+    );
     const partialBody = Array.from({ length: 20 }, () =>
-      rawSocket(port, 'POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":'),
+      rawSocket(
+        port,
+        'POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":',
+      ),
     );
     const mute = await Promise.all(
       Array.from({ length: 20 }, async () => {
         const socket = new WebSocket(wsUrl(http.url), 'graphql-transport-ws');
-        const closed = new Promise<[number, string]>((resolve) => socket.once('close', (code, reason) => resolve([code, reason.toString()])));
+        const closed = new Promise<[number, string]>((resolve) =>
+          socket.once('close', (code, reason) => resolve([code, reason.toString()])),
+        );
         await new Promise((resolve) => socket.once('open', resolve));
         return { closed };
       }),
@@ -282,18 +451,36 @@ describe('clients that open sockets and never speak', () => {
 
     // Everyone else is served while those sockets sit there (the silent ones are closed after 2.5 s, the mute WebSockets after 3 s).
     assert.deepEqual(await gql(http.url, '{ __typename }'), { __typename: 'Query' });
-    const id = await submitJob(http.url, steps(['p', 'TestRowsProducer', '', { rows: 2, lines: 5 }]));
+    const id = await submitJob(
+      http.url,
+      steps(['p', 'TestRowsProducer', '', { rows: 2, lines: 5 }]),
+    );
     const ws = connectWs(http.url);
-    const followed = await collect<{ jobStatus: { job: { status: string } } }>(ws, 'subscription($id: ID!) { jobStatus(id: $id) { job { status } } }', { id });
+    const followed = await collect<{ jobStatus: { job: { status: string } } }>(
+      ws,
+      'subscription($id: ID!) { jobStatus(id: $id) { job { status } } }',
+      { id },
+    );
     await ws.close();
     assert.equal(followed.results.at(-1)?.data?.jobStatus.job.status, 'FINISHED');
     assert.equal((await waitForFinal(http.url, id)).status, 'FINISHED', 'and over SSE');
 
-    for (const answer of await Promise.all([...silent, ...partialHeaders, ...partialBody].map((s) => s.closed))) {
+    for (const answer of await Promise.all(
+      [...silent, ...partialHeaders, ...partialBody].map((s) => s.closed),
+    )) {
       assert.match(answer, /^HTTP\/1\.1 408 Request Timeout\r\n/);
     }
-    for (const [code, reason] of await Promise.all(mute.map((m) => m.closed))) assert.deepEqual([code, reason], [4408, 'Connection initialisation timeout'], 'closed by graphql-ws');
+    for (const [code, reason] of await Promise.all(mute.map((m) => m.closed)))
+      assert.deepEqual(
+        [code, reason],
+        [4408, 'Connection initialisation timeout'],
+        'closed by graphql-ws',
+      );
     await until(() => http.webSockets.clientCount === 0, 'every WebSocket to be gone');
-    assert.deepEqual(await gql(http.url, '{ __typename }'), { __typename: 'Query' }, 'still serving');
+    assert.deepEqual(
+      await gql(http.url, '{ __typename }'),
+      { __typename: 'Query' },
+      'still serving',
+    );
   });
 });

@@ -11,7 +11,11 @@ const submit = (url: string, args: Record<string, unknown>) =>
   gql<{ submitJob: { __typename: string; id?: string; message?: string } }>(
     url,
     `mutation ($input: SubmitJobInput!) { submitJob(input: $input) { __typename ... on Job { id } ... on Error { message } } }`,
-    { input: { steps: [{ name: 'p', componentClassName: 'TestRowsProducer', componentArguments: args }] } },
+    {
+      input: {
+        steps: [{ name: 'p', componentClassName: 'TestRowsProducer', componentArguments: args }],
+      },
+    },
   );
 
 describe('shutting down on a signal', () => {
@@ -32,18 +36,29 @@ describe('shutting down on a signal', () => {
     const short = (await submit(server.url, { ms: 500, lines: 20 })).submitJob.id!;
     const long = (await submit(server.url, { ms: 60_000, lines: 20 })).submitJob.id!;
     const ws = connectWs(server.url);
-    const statuses = collect<{ jobStatus: { job: { status: string } } }>(ws, `subscription ($id: ID!) { jobStatus(id: $id) { job { status } } }`, { id: long });
+    const statuses = collect<{ jobStatus: { job: { status: string } } }>(
+      ws,
+      `subscription ($id: ID!) { jobStatus(id: $id) { job { status } } }`,
+      { id: long },
+    );
     await new Promise((r) => setTimeout(r, 200));
 
     server.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 300));
     const refused = await submit(server.url, {});
-    assert.deepEqual(refused.submitJob, { __typename: 'ShuttingDown', message: 'the server is shutting down' });
+    assert.deepEqual(refused.submitJob, {
+      __typename: 'ShuttingDown',
+      message: 'the server is shutting down',
+    });
 
     assert.equal(await server.exited, 0, server.output());
     const seen = await statuses;
     assert.equal(seen.error, undefined);
-    assert.equal(seen.results.at(-1)?.data?.jobStatus.job.status, 'CANCELLED', 'the subscription got the final state, then completed');
+    assert.equal(
+      seen.results.at(-1)?.data?.jobStatus.job.status,
+      'CANCELLED',
+      'the subscription got the final state, then completed',
+    );
     await ws.close();
 
     const t = await startTestApp({ dir });

@@ -47,12 +47,19 @@ describe('offline calendar', () => {
     assert.equal(extended.isTradingDay(`${nextYear}-01-01`), false);
     assert.equal(extended.days(`${nextYear}-01-01`, `${nextYear}-12-31`).length >= 365, true);
     assert.equal(extended.coverageWarning(`${lastYear}-12-01`), null);
-    assert.match(extended.coverageWarning(`${nextYear}-12-01`) ?? '', new RegExp(`${nextYear + 1} is not covered`));
+    assert.match(
+      extended.coverageWarning(`${nextYear}-12-01`) ?? '',
+      new RegExp(`${nextYear + 1} is not covered`),
+    );
   });
 
   it('never trades on make-up working weekends (调休上班)', () => {
-    const makeUpWeekends = Object.keys(chineseDaysData.workdays).filter((date) => date >= coveredFrom && date <= coveredTo);
-    const saturdays2024 = makeUpWeekends.filter((date) => date.startsWith('2024-') && weekdayOf(date) === 6);
+    const makeUpWeekends = Object.keys(chineseDaysData.workdays).filter(
+      (date) => date >= coveredFrom && date <= coveredTo,
+    );
+    const saturdays2024 = makeUpWeekends.filter(
+      (date) => date.startsWith('2024-') && weekdayOf(date) === 6,
+    );
     assert.ok(saturdays2024.length > 0, 'chinese-days lists no make-up Saturday in 2024');
     for (const date of saturdays2024) assert.equal(calendar.isTradingDay(date), false, date);
 
@@ -71,7 +78,14 @@ describe('offline calendar', () => {
   it('closes on every listed exchange weekday closure, each a weekday the holiday data lacks', () => {
     const dates = EXCHANGE_WEEKDAY_CLOSURES.map((closure) => closure.date);
     assert.deepEqual(dates, [
-      '2004-01-19', '2004-01-20', '2004-01-21', '2005-02-07', '2005-02-08', '2006-01-26', '2006-01-27', '2024-02-09',
+      '2004-01-19',
+      '2004-01-20',
+      '2004-01-21',
+      '2005-02-07',
+      '2005-02-08',
+      '2006-01-26',
+      '2006-01-27',
+      '2024-02-09',
     ]);
     const holidays = loadChineseDaysHolidays().dates;
     for (const { date, reason } of EXCHANGE_WEEKDAY_CLOSURES) {
@@ -87,8 +101,20 @@ describe('offline calendar', () => {
     assert.deepEqual(
       days.map((day) => `${day.calendarDate}:${day.isTradingDay ? 1 : 0}`),
       [
-        '2024-02-07:1', '2024-02-08:1', '2024-02-09:0', '2024-02-10:0', '2024-02-11:0', '2024-02-12:0', '2024-02-13:0',
-        '2024-02-14:0', '2024-02-15:0', '2024-02-16:0', '2024-02-17:0', '2024-02-18:0', '2024-02-19:1', '2024-02-20:1',
+        '2024-02-07:1',
+        '2024-02-08:1',
+        '2024-02-09:0',
+        '2024-02-10:0',
+        '2024-02-11:0',
+        '2024-02-12:0',
+        '2024-02-13:0',
+        '2024-02-14:0',
+        '2024-02-15:0',
+        '2024-02-16:0',
+        '2024-02-17:0',
+        '2024-02-18:0',
+        '2024-02-19:1',
+        '2024-02-20:1',
       ],
     );
     assert.equal(calendar.days('2024-02-29', '2024-02-29').length, 1);
@@ -110,19 +136,45 @@ describe('offline calendar', () => {
   });
 
   it('rejects malformed or impossible dates, naming the argument and the value', () => {
-    for (const bad of ['2023-02-29', '2024-02-30', '2024-13-01', '2024-2-01', '20240201', '2024-02-01T00:00', '', 'today']) {
+    for (const bad of [
+      '2023-02-29',
+      '2024-02-30',
+      '2024-13-01',
+      '2024-2-01',
+      '20240201',
+      '2024-02-01T00:00',
+      '',
+      'today',
+    ]) {
       assert.throws(
         () => calendar.isTradingDay(bad),
-        (error: unknown) => error instanceof ValidationError && error.message.startsWith(`date: ${JSON.stringify(bad)}`),
+        (error: unknown) =>
+          error instanceof ValidationError &&
+          error.message.startsWith(`date: ${JSON.stringify(bad)}`),
         bad,
       );
     }
-    assert.throws(() => calendar.days('2024-01-01', '2024-04-31'), /^ValidationError: to: "2024-04-31" is not a real date/);
-    assert.throws(() => calendar.days('2024/01/01', '2024-01-31'), /^ValidationError: from: "2024\/01\/01"/);
-    assert.throws(() => calendar.days('2024-02-01', '2024-01-31'), (error: unknown) => {
-      return error instanceof ValidationError && error.message === 'from (2024-02-01) is after to (2024-01-31)';
-    });
-    assert.throws(() => calendar.coverageWarning('2026-12-32'), /^ValidationError: today: "2026-12-32"/);
+    assert.throws(
+      () => calendar.days('2024-01-01', '2024-04-31'),
+      /^ValidationError: to: "2024-04-31" is not a real date/,
+    );
+    assert.throws(
+      () => calendar.days('2024/01/01', '2024-01-31'),
+      /^ValidationError: from: "2024\/01\/01"/,
+    );
+    assert.throws(
+      () => calendar.days('2024-02-01', '2024-01-31'),
+      (error: unknown) => {
+        return (
+          error instanceof ValidationError &&
+          error.message === 'from (2024-02-01) is after to (2024-01-31)'
+        );
+      },
+    );
+    assert.throws(
+      () => calendar.coverageWarning('2026-12-32'),
+      /^ValidationError: today: "2026-12-32"/,
+    );
   });
 });
 

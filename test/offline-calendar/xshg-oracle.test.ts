@@ -4,7 +4,10 @@
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createOfflineCalendar, type OfflineCalendar } from '../../src/sources/offline-calendar/index.js';
+import {
+  createOfflineCalendar,
+  type OfflineCalendar,
+} from '../../src/sources/offline-calendar/index.js';
 import { referenceCalendar, referenceYearCounts } from '../support/reference-data.js';
 
 describe('offline calendar against the XSHG oracle', () => {
@@ -28,8 +31,15 @@ describe('offline calendar against the XSHG oracle', () => {
     const days = calendar.days('2004-01-01', lastCompared);
     const differences = days
       .filter((day) => oracleDays.get(day.calendarDate) !== day.isTradingDay)
-      .map((day) => `${day.calendarDate}: ours ${day.isTradingDay}, oracle ${String(oracleDays.get(day.calendarDate))}`);
-    assert.deepEqual(differences.slice(0, 20), [], `${differences.length} days differ, first ones listed`);
+      .map(
+        (day) =>
+          `${day.calendarDate}: ours ${day.isTradingDay}, oracle ${String(oracleDays.get(day.calendarDate))}`,
+      );
+    assert.deepEqual(
+      differences.slice(0, 20),
+      [],
+      `${differences.length} days differ, first ones listed`,
+    );
     // Every compared day was present in the oracle, so the check above really covered them all.
     assert.ok(days.every((day) => oracleDays.has(day.calendarDate)));
     assert.ok(days.length > 8000, `compared only ${days.length} days`);
@@ -41,7 +51,8 @@ describe('offline calendar against the XSHG oracle', () => {
     assert.equal(expected.length, lastYear - 2004 + 1);
     const actual = expected.map(({ year }) => ({
       year,
-      count: calendar.days(`${year}-01-01`, `${year}-12-31`).filter((day) => day.isTradingDay).length,
+      count: calendar.days(`${year}-01-01`, `${year}-12-31`).filter((day) => day.isTradingDay)
+        .length,
     }));
     assert.deepEqual(actual, expected);
   });

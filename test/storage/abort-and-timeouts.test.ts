@@ -39,7 +39,9 @@ describe('a write that cannot proceed', { skip: await mysqlSkipReason() }, () =>
   async function lockOneRow(): Promise<void> {
     locker = await mysql.createConnection({ ...address(server), database: db.name });
     await locker.query('BEGIN');
-    await locker.query("INSERT INTO trade_day VALUES (?, 1, 'locker', UTC_TIMESTAMP(3))", [LOCKED_DAY]);
+    await locker.query("INSERT INTO trade_day VALUES (?, 1, 'locker', UTC_TIMESTAMP(3))", [
+      LOCKED_DAY,
+    ]);
   }
   async function releaseLock(): Promise<void> {
     await locker?.query('ROLLBACK');
@@ -65,8 +67,14 @@ describe('a write that cannot proceed', { skip: await mysqlSkipReason() }, () =>
       await new Promise((r) => setTimeout(r, 150));
     }
     const state = await onServer(server, undefined, async (c) => [
-      (await c.query('SELECT trx_state, trx_mysql_thread_id, LEFT(trx_query, 50) q FROM information_schema.INNODB_TRX'))[0],
-      (await c.query('SELECT ID, DB, STATE, LEFT(INFO, 50) i FROM information_schema.PROCESSLIST'))[0],
+      (
+        await c.query(
+          'SELECT trx_state, trx_mysql_thread_id, LEFT(trx_query, 50) q FROM information_schema.INNODB_TRX',
+        )
+      )[0],
+      (
+        await c.query('SELECT ID, DB, STATE, LEFT(INFO, 50) i FROM information_schema.PROCESSLIST')
+      )[0],
     ]);
     throw new Error(`gave up waiting for ${what}: ${JSON.stringify(state)}`);
   }
@@ -78,7 +86,11 @@ describe('a write that cannot proceed', { skip: await mysqlSkipReason() }, () =>
       const write = upsertRows([target], tradeDayTable, rows, { signal: controller.signal });
       await until(async () => (await lockWaits()) === 1, 'the upsert to wait for the lock');
       controller.abort(new JobCancelledError('cancelled by the test'));
-      await assert.rejects(write, (error: unknown) => error instanceof JobCancelledError && error.reason === 'cancelled by the test');
+      await assert.rejects(
+        write,
+        (error: unknown) =>
+          error instanceof JobCancelledError && error.reason === 'cancelled by the test',
+      );
       // The blocked statement was killed on the server, not left waiting for the lock to go.
       await until(async () => (await lockWaits()) === 0, 'the killed statement to leave');
     } finally {
@@ -90,13 +102,18 @@ describe('a write that cannot proceed', { skip: await mysqlSkipReason() }, () =>
   it('an already aborted signal writes nothing', async () => {
     const controller = new AbortController();
     controller.abort(new JobCancelledError('too late'));
-    await assert.rejects(upsertRows([target], tradeDayTable, rows, { signal: controller.signal }), /cancelled: too late/);
+    await assert.rejects(
+      upsertRows([target], tradeDayTable, rows, { signal: controller.signal }),
+      /cancelled: too late/,
+    );
   });
 
   it('a statement over queryTimeoutMs is dropped, retried as transient, then reported', async () => {
     await lockOneRow();
     try {
-      const [result] = await upsertRows([impatient], tradeDayTable, rows, { retry: { attempts: 2, firstDelayMs: 10, factor: 1, maxDelayMs: 10, jitter: 0 } });
+      const [result] = await upsertRows([impatient], tradeDayTable, rows, {
+        retry: { attempts: 2, firstDelayMs: 10, factor: 1, maxDelayMs: 10, jitter: 0 },
+      });
       assert.equal(result!.ok, false);
       assert.equal(result!.attempts, 2);
       assert.equal(
@@ -120,7 +137,10 @@ describe('a write that cannot proceed', { skip: await mysqlSkipReason() }, () =>
       const [result] = await upsertRows([target], tradeDayTable, rows);
       assert.equal(result!.ok, false);
       assert.equal(result!.attempts, 1);
-      assert.match(result!.error!, /^storage target "stuck": write failed at INSERT 1 of 1: Table '.*trade_day' doesn't exist \[ER_NO_SUCH_TABLE\]$/);
+      assert.match(
+        result!.error!,
+        /^storage target "stuck": write failed at INSERT 1 of 1: Table '.*trade_day' doesn't exist \[ER_NO_SUCH_TABLE\]$/,
+      );
       // BEGIN, the failed INSERT, ROLLBACK.
       assert.equal(result!.statements, 3);
     } finally {

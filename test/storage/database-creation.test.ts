@@ -17,7 +17,12 @@ const database = `fda_test_created_${suffix}`;
 const user = `fda_nocreate_${suffix}`;
 const password = randomBytes(12).toString('base64url');
 
-function target(options: { user?: string; password?: string; createDatabase: boolean; database?: string }): MysqlTarget {
+function target(options: {
+  user?: string;
+  password?: string;
+  createDatabase: boolean;
+  database?: string;
+}): MysqlTarget {
   return new MysqlTarget(
     {
       dialect: 'mysql',
@@ -50,25 +55,40 @@ describe('a MySQL database that does not exist yet', { skip: await mysqlSkipReas
 
   it('is refused with what to do when createDatabase is false', async () => {
     const t = target({ createDatabase: false });
-    await assert.rejects(t.connect(), new RegExp(`database "${database}" does not exist and createDatabase is false: create it`));
+    await assert.rejects(
+      t.connect(),
+      new RegExp(`database "${database}" does not exist and createDatabase is false: create it`),
+    );
     assert.equal(t.state.reachable, false);
     await t.close();
   });
 
   it('is refused with what to do when the user may not create it', async () => {
     const t = target({ user, password, createDatabase: true });
-    await assert.rejects(t.connect(), new RegExp(`cannot create database "${database}": this user may not \\(Access denied for user`));
+    await assert.rejects(
+      t.connect(),
+      new RegExp(
+        `cannot create database "${database}": this user may not \\(Access denied for user`,
+      ),
+    );
     await t.close();
   });
 
   it('is created and migrated when the user may', async () => {
     const t = target({ createDatabase: true });
     await t.connect();
-    const [tables] = await admin.query<mysql.RowDataPacket[]>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?', [database]);
-    assert.deepEqual(
-      tables.map((r) => r.name as string).sort(),
-      ['__drizzle_migrations', 'job_log_lines', 'jobs', 'schedule_runs', 'schedule_state', 'trade_day'],
+    const [tables] = await admin.query<mysql.RowDataPacket[]>(
+      'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?',
+      [database],
     );
+    assert.deepEqual(tables.map((r) => r.name as string).sort(), [
+      '__drizzle_migrations',
+      'job_log_lines',
+      'jobs',
+      'schedule_runs',
+      'schedule_state',
+      'trade_day',
+    ]);
     await t.close();
   });
 });

@@ -10,7 +10,14 @@ import type { SqliteTarget } from '../../src/storage/sqlite-target.js';
 import { tradeDayTable, upsertRows, type TradeDayRow } from '../../src/storage/upsert/index.js';
 import { startMariadbInstance, type MariadbInstance } from '../support/mariadb-instance.js';
 import { createTestDatabase, mysqlSkipReason, mysqlTestServer } from '../support/mysql.js';
-import { mysqlTarget, readMysqlTradeDays, readSqliteTradeDays, sqliteTarget, tradeDays, withoutTimes } from './helpers.js';
+import {
+  mysqlTarget,
+  readMysqlTradeDays,
+  readSqliteTradeDays,
+  sqliteTarget,
+  tradeDays,
+  withoutTimes,
+} from './helpers.js';
 
 const AWKWARD = [
   "it's",
@@ -43,7 +50,10 @@ describe('escaping of awkward strings', { skip: await mysqlSkipReason() }, () =>
   let plain: MysqlTarget;
   let quoted: MysqlTarget;
   let lite: { target: SqliteTarget; remove(): void };
-  const rows: TradeDayRow[] = tradeDays(AWKWARD.length).map((row, i) => ({ ...row, source: AWKWARD[i]! }));
+  const rows: TradeDayRow[] = tradeDays(AWKWARD.length).map((row, i) => ({
+    ...row,
+    source: AWKWARD[i]!,
+  }));
 
   before(async () => {
     [shared, noBackslash] = await Promise.all([
@@ -84,7 +94,11 @@ describe('escaping of awkward strings', { skip: await mysqlSkipReason() }, () =>
       Array.from({ length: 3 }, () => [0, 0, rows.length]),
     );
     const changed = rows.map((row) =>
-      row.source === 'trailing space ' ? { ...row, source: 'trailing space' } : row.source === '中文 ünïcödé' ? { ...row, source: '中文 ÜNÏCÖDÉ' } : row,
+      row.source === 'trailing space '
+        ? { ...row, source: 'trailing space' }
+        : row.source === '中文 ünïcödé'
+          ? { ...row, source: '中文 ÜNÏCÖDÉ' }
+          : row,
     );
     const results = await upsertRows([plain, quoted, lite.target], tradeDayTable, changed);
     assert.deepEqual(

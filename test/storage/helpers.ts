@@ -13,7 +13,13 @@ import type { RetryPolicy, TradeDayRow } from '../../src/storage/upsert/index.js
 export const quietLogger: Logger = pino({ level: 'silent' });
 
 /** Retries quick enough for a test, still through the real backoff code. */
-export const FAST_RETRY: RetryPolicy = { attempts: 3, firstDelayMs: 20, factor: 2, maxDelayMs: 100, jitter: 0 };
+export const FAST_RETRY: RetryPolicy = {
+  attempts: 3,
+  firstDelayMs: 20,
+  factor: 2,
+  maxDelayMs: 100,
+  jitter: 0,
+};
 
 export interface ServerAddress {
   host: string;
@@ -27,7 +33,12 @@ export function address(server: ServerAddress): ServerAddress {
   return { host: server.host, port: server.port, user: server.user, password: server.password };
 }
 
-export function mysqlTarget(name: string, server: ServerAddress, database: string, pool: Partial<MysqlTargetConfig['pool']> = {}): MysqlTarget {
+export function mysqlTarget(
+  name: string,
+  server: ServerAddress,
+  database: string,
+  pool: Partial<MysqlTargetConfig['pool']> = {},
+): MysqlTarget {
   const config: MysqlTargetConfig = {
     dialect: 'mysql',
     name,
@@ -46,7 +57,10 @@ export function mysqlTarget(name: string, server: ServerAddress, database: strin
 /** An SQLite file in a fresh temporary folder; `remove()` deletes the folder. */
 export function sqliteTarget(name: string): { target: SqliteTarget; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'fda-storage-'));
-  const target = new SqliteTarget({ dialect: 'sqlite', name, file: join(dir, `${name}.sqlite`) }, quietLogger);
+  const target = new SqliteTarget(
+    { dialect: 'sqlite', name, file: join(dir, `${name}.sqlite`) },
+    quietLogger,
+  );
   return {
     target,
     remove: () => rmSync(dir, { recursive: true, force: true }),
@@ -61,7 +75,11 @@ export function tradeDays(count: number, from = '1990-12-19', source = 'baostock
   return Array.from({ length: count }, (_, i) => {
     const day = new Date(start + i * DAY_MS);
     const weekday = day.getUTCDay();
-    return { calendarDate: day.toISOString().slice(0, 10), isTradingDay: weekday !== 0 && weekday !== 6, source };
+    return {
+      calendarDate: day.toISOString().slice(0, 10),
+      isTradingDay: weekday !== 0 && weekday !== 6,
+      source,
+    };
   });
 }
 
@@ -70,7 +88,10 @@ export interface StoredTradeDay extends TradeDayRow {
 }
 
 /** Every trade_day row of a MySQL database, by date. */
-export async function readMysqlTradeDays(server: ServerAddress, database: string): Promise<StoredTradeDay[]> {
+export async function readMysqlTradeDays(
+  server: ServerAddress,
+  database: string,
+): Promise<StoredTradeDay[]> {
   const c = await mysql.createConnection({ ...address(server), database, dateStrings: true });
   try {
     const [rows] = await c.query<mysql.RowDataPacket[]>(
@@ -87,7 +108,10 @@ export async function readMysqlTradeDays(server: ServerAddress, database: string
   }
 }
 
-export async function countMysqlTradeDays(server: ServerAddress, database: string): Promise<number> {
+export async function countMysqlTradeDays(
+  server: ServerAddress,
+  database: string,
+): Promise<number> {
   const c = await mysql.createConnection({ ...address(server), database });
   try {
     const [rows] = await c.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM trade_day');
@@ -99,22 +123,39 @@ export async function countMysqlTradeDays(server: ServerAddress, database: strin
 
 export async function readSqliteTradeDays(target: SqliteTarget): Promise<StoredTradeDay[]> {
   const { sqlite } = await target.connect();
-  const rows = sqlite.prepare('SELECT calendar_date, is_trading_day, source, updated_at FROM trade_day ORDER BY calendar_date').all() as Array<{
+  const rows = sqlite
+    .prepare(
+      'SELECT calendar_date, is_trading_day, source, updated_at FROM trade_day ORDER BY calendar_date',
+    )
+    .all() as Array<{
     calendar_date: string;
     is_trading_day: number;
     source: string;
     updated_at: number;
   }>;
-  return rows.map((r) => ({ calendarDate: r.calendar_date, isTradingDay: r.is_trading_day === 1, source: r.source, updatedAt: r.updated_at }));
+  return rows.map((r) => ({
+    calendarDate: r.calendar_date,
+    isTradingDay: r.is_trading_day === 1,
+    source: r.source,
+    updatedAt: r.updated_at,
+  }));
 }
 
 /** Drops the row's change time, to compare contents with what was written. */
 export function withoutTimes(rows: readonly StoredTradeDay[]): TradeDayRow[] {
-  return rows.map(({ calendarDate, isTradingDay, source }) => ({ calendarDate, isTradingDay, source }));
+  return rows.map(({ calendarDate, isTradingDay, source }) => ({
+    calendarDate,
+    isTradingDay,
+    source,
+  }));
 }
 
 /** Runs SQL on a MySQL server as root-like test user (database optional). */
-export async function onServer<T>(server: ServerAddress, database: string | undefined, work: (c: mysql.Connection) => Promise<T>): Promise<T> {
+export async function onServer<T>(
+  server: ServerAddress,
+  database: string | undefined,
+  work: (c: mysql.Connection) => Promise<T>,
+): Promise<T> {
   const c = await mysql.createConnection({ ...address(server), database });
   try {
     return await work(c);

@@ -7,10 +7,22 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MysqlTarget } from '../../src/storage/mysql-target.js';
 import type { SqliteTarget } from '../../src/storage/sqlite-target.js';
-import { failedTargetsError, tradeDayTable, upsertRows, type TargetWriteResult } from '../../src/storage/upsert/index.js';
+import {
+  failedTargetsError,
+  tradeDayTable,
+  upsertRows,
+  type TargetWriteResult,
+} from '../../src/storage/upsert/index.js';
 import { startMariadbInstance, type MariadbInstance } from '../support/mariadb-instance.js';
 import { createTestDatabase, mysqlSkipReason, mysqlTestServer } from '../support/mysql.js';
-import { countMysqlTradeDays, FAST_RETRY, mysqlTarget, readSqliteTradeDays, sqliteTarget, tradeDays } from './helpers.js';
+import {
+  countMysqlTradeDays,
+  FAST_RETRY,
+  mysqlTarget,
+  readSqliteTradeDays,
+  sqliteTarget,
+  tradeDays,
+} from './helpers.js';
 
 const ROWS = 200_000;
 const server = mysqlTestServer();
@@ -54,8 +66,15 @@ describe('a target killed during a write', { skip: await mysqlSkipReason() }, ()
       ['lite', true, ROWS, 0, 0],
     ]);
     const failed = results[1]!;
-    assert.equal(failed.attempts, FAST_RETRY.attempts, 'a lost connection is transient: retried, then given up');
-    assert.match(failed.error!, /^storage target "doomed": write failed at (INSERT \d+ of \d+|connecting) \(3 attempts\): /);
+    assert.equal(
+      failed.attempts,
+      FAST_RETRY.attempts,
+      'a lost connection is transient: retried, then given up',
+    );
+    assert.match(
+      failed.error!,
+      /^storage target "doomed": write failed at (INSERT \d+ of \d+|connecting) \(3 attempts\): /,
+    );
     assert.match(failed.error!, /ECONNREFUSED|Connection lost|closed state/);
     assert.equal(await countMysqlTradeDays(server, shared.name), ROWS);
     assert.equal((await readSqliteTradeDays(lite.target)).length, ROWS);
@@ -63,11 +82,20 @@ describe('a target killed during a write', { skip: await mysqlSkipReason() }, ()
     const jobError = failedTargetsError(results);
     assert.ok(jobError);
     assert.equal(jobError.target, 'doomed');
-    assert.match(jobError.message, /^storage target "doomed": 1 of 3 targets failed \(doomed\); written: healthy, lite\n/);
+    assert.match(
+      jobError.message,
+      /^storage target "doomed": 1 of 3 targets failed \(doomed\); written: healthy, lite\n/,
+    );
 
     await instance.start();
-    assert.equal(await countMysqlTradeDays(instance, 'fda_doomed'), 0, 'the killed transaction left nothing behind');
-    const again = await upsertRows([healthy, doomed, lite.target], tradeDayTable, rows, { retry: FAST_RETRY });
+    assert.equal(
+      await countMysqlTradeDays(instance, 'fda_doomed'),
+      0,
+      'the killed transaction left nothing behind',
+    );
+    const again = await upsertRows([healthy, doomed, lite.target], tradeDayTable, rows, {
+      retry: FAST_RETRY,
+    });
     assert.deepEqual(again.map(summary), [
       ['healthy', true, 0, 0, ROWS],
       ['doomed', true, ROWS, 0, 0],
@@ -82,7 +110,10 @@ describe('a target killed during a write', { skip: await mysqlSkipReason() }, ()
     const fresh = tradeDays(1000, '2500-01-01');
     // Patient enough to outlast a restart (about a second); the first attempt finds the server down.
     const patient = { attempts: 60, firstDelayMs: 50, factor: 1.5, maxDelayMs: 250, jitter: 0 };
-    const [[result]] = await Promise.all([upsertRows([doomed], tradeDayTable, fresh, { retry: patient }), instance.start()]);
+    const [[result]] = await Promise.all([
+      upsertRows([doomed], tradeDayTable, fresh, { retry: patient }),
+      instance.start(),
+    ]);
     assert.equal(result!.error, null);
     assert.deepEqual([result!.ok, result!.inserted], [true, 1000]);
     assert.ok(result!.attempts > 1, `${result!.attempts} attempts`);

@@ -27,15 +27,28 @@ interface Snapshot {
   tables: Record<string, { columns: Record<string, unknown> }>;
 }
 interface DrizzleKitApi {
-  generateMySQLDrizzleJson: (imports: Record<string, unknown>, prevId?: string) => Promise<Snapshot>;
+  generateMySQLDrizzleJson: (
+    imports: Record<string, unknown>,
+    prevId?: string,
+  ) => Promise<Snapshot>;
   generateMySQLMigration: (prev: Snapshot, cur: Snapshot) => Promise<string[]>;
-  generateSQLiteDrizzleJson: (imports: Record<string, unknown>, prevId?: string) => Promise<Snapshot>;
+  generateSQLiteDrizzleJson: (
+    imports: Record<string, unknown>,
+    prevId?: string,
+  ) => Promise<Snapshot>;
   generateSQLiteMigration: (prev: Snapshot, cur: Snapshot) => Promise<string[]>;
 }
-const { generateMySQLDrizzleJson, generateMySQLMigration, generateSQLiteDrizzleJson, generateSQLiteMigration } = drizzleKit as unknown as DrizzleKitApi;
+const {
+  generateMySQLDrizzleJson,
+  generateMySQLMigration,
+  generateSQLiteDrizzleJson,
+  generateSQLiteMigration,
+} = drizzleKit as unknown as DrizzleKitApi;
 
 function journal(dialect: 'mysql' | 'sqlite'): { entries: Array<{ idx: number }> } {
-  return JSON.parse(readFileSync(join(migrationsFolder(dialect), 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ idx: number }> };
+  return JSON.parse(
+    readFileSync(join(migrationsFolder(dialect), 'meta', '_journal.json'), 'utf8'),
+  ) as { entries: Array<{ idx: number }> };
 }
 
 const journalEntries = (dialect: 'mysql' | 'sqlite') => journal(dialect).entries.length;
@@ -43,7 +56,12 @@ const journalEntries = (dialect: 'mysql' | 'sqlite') => journal(dialect).entries
 function lastSnapshot(dialect: 'mysql' | 'sqlite'): Snapshot {
   const folder = migrationsFolder(dialect);
   const last = journal(dialect).entries.at(-1)!;
-  return JSON.parse(readFileSync(join(folder, 'meta', `${String(last.idx).padStart(4, '0')}_snapshot.json`), 'utf8')) as Snapshot;
+  return JSON.parse(
+    readFileSync(
+      join(folder, 'meta', `${String(last.idx).padStart(4, '0')}_snapshot.json`),
+      'utf8',
+    ),
+  ) as Snapshot;
 }
 
 const skipMysql = await mysqlSkipReason();
@@ -52,21 +70,33 @@ describe('migrations and table definitions', () => {
   it('MySQL: nothing to generate, and a change would be noticed', async () => {
     const snapshot = lastSnapshot('mysql');
     const current = await generateMySQLDrizzleJson(mysqlSchema, snapshot.id);
-    assert.deepEqual(await generateMySQLMigration(snapshot, current), [], 'run `npm run db:generate` and commit the migration');
+    assert.deepEqual(
+      await generateMySQLMigration(snapshot, current),
+      [],
+      'run `npm run db:generate` and commit the migration',
+    );
 
     const stale = structuredClone(snapshot);
     delete stale.tables.trade_day!.columns.source;
-    assert.deepEqual(await generateMySQLMigration(stale, current), ['ALTER TABLE `trade_day` ADD `source` varchar(32) NOT NULL;']);
+    assert.deepEqual(await generateMySQLMigration(stale, current), [
+      'ALTER TABLE `trade_day` ADD `source` varchar(32) NOT NULL;',
+    ]);
   });
 
   it('SQLite: nothing to generate, and a change would be noticed', async () => {
     const snapshot = lastSnapshot('sqlite');
     const current = await generateSQLiteDrizzleJson(sqliteSchema, snapshot.id);
-    assert.deepEqual(await generateSQLiteMigration(snapshot, current), [], 'run `npm run db:generate` and commit the migration');
+    assert.deepEqual(
+      await generateSQLiteMigration(snapshot, current),
+      [],
+      'run `npm run db:generate` and commit the migration',
+    );
 
     const stale = structuredClone(snapshot);
     delete stale.tables.trade_day!.columns.source;
-    assert.deepEqual(await generateSQLiteMigration(stale, current), ['ALTER TABLE `trade_day` ADD `source` text NOT NULL;']);
+    assert.deepEqual(await generateSQLiteMigration(stale, current), [
+      'ALTER TABLE `trade_day` ADD `source` text NOT NULL;',
+    ]);
   });
 
   it('SQLite: the migrations build what the definitions describe', async () => {
@@ -74,10 +104,16 @@ describe('migrations and table definitions', () => {
     migrate(drizzle({ client: migrated }), { migrationsFolder: migrationsFolder('sqlite') });
     const fresh = new Database(':memory:');
     const empty = await generateSQLiteDrizzleJson({});
-    for (const statement of await generateSQLiteMigration(empty, await generateSQLiteDrizzleJson(sqliteSchema))) fresh.exec(statement);
+    for (const statement of await generateSQLiteMigration(
+      empty,
+      await generateSQLiteDrizzleJson(sqliteSchema),
+    ))
+      fresh.exec(statement);
     try {
       assert.deepEqual(sqliteShape(migrated), sqliteShape(fresh));
-      assert.ok(sqliteShape(fresh).some((line) => line.startsWith('trade_day column calendar_date')));
+      assert.ok(
+        sqliteShape(fresh).some((line) => line.startsWith('trade_day column calendar_date')),
+      );
     } finally {
       migrated.close();
       fresh.close();
@@ -86,14 +122,24 @@ describe('migrations and table definitions', () => {
 
   it('MySQL: the migrations build what the definitions describe', { skip: skipMysql }, async () => {
     const server = mysqlTestServer();
-    const [migratedDb, freshDb] = await Promise.all([createTestDatabase('migrated'), createTestDatabase('fresh')]);
+    const [migratedDb, freshDb] = await Promise.all([
+      createTestDatabase('migrated'),
+      createTestDatabase('fresh'),
+    ]);
     const target = mysqlTarget('migrated', server, migratedDb.name);
     const c = await mysql.createConnection({ ...address(server), database: freshDb.name });
     try {
       await target.connect();
       const empty = await generateMySQLDrizzleJson({});
-      for (const statement of await generateMySQLMigration(empty, await generateMySQLDrizzleJson(mysqlSchema))) await c.query(statement);
-      const [migrated, fresh] = [await mysqlShape(c, migratedDb.name), await mysqlShape(c, freshDb.name)];
+      for (const statement of await generateMySQLMigration(
+        empty,
+        await generateMySQLDrizzleJson(mysqlSchema),
+      ))
+        await c.query(statement);
+      const [migrated, fresh] = [
+        await mysqlShape(c, migratedDb.name),
+        await mysqlShape(c, freshDb.name),
+      ];
       assert.deepEqual(migrated, fresh);
       assert.ok(fresh.some((line) => line.startsWith('trade_day column calendar_date date NO')));
     } finally {
@@ -105,43 +151,66 @@ describe('migrations and table definitions', () => {
 });
 
 describe('migrating one database from several clients at once', () => {
-  it('lets them take turns: every target comes up, and the migrations run once', { skip: skipMysql }, async () => {
-    const server = mysqlTestServer();
-    const db = await createTestDatabase('race');
-    const targets = [1, 2, 3, 4].map((i) => mysqlTarget(`race${i}`, server, db.name));
-    try {
-      const connected = await Promise.allSettled(targets.map((t) => t.connect()));
-      assert.deepEqual(
-        connected.map((c) => (c.status === 'fulfilled' ? 'ok' : String(c.reason))),
-        ['ok', 'ok', 'ok', 'ok'],
-      );
-      const c = await mysql.createConnection({ ...address(server), database: db.name });
+  it(
+    'lets them take turns: every target comes up, and the migrations run once',
+    { skip: skipMysql },
+    async () => {
+      const server = mysqlTestServer();
+      const db = await createTestDatabase('race');
+      const targets = [1, 2, 3, 4].map((i) => mysqlTarget(`race${i}`, server, db.name));
       try {
-        const [rows] = await c.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM __drizzle_migrations');
-        assert.equal(Number(rows[0]!.n), journalEntries('mysql'));
+        const connected = await Promise.allSettled(targets.map((t) => t.connect()));
+        assert.deepEqual(
+          connected.map((c) => (c.status === 'fulfilled' ? 'ok' : String(c.reason))),
+          ['ok', 'ok', 'ok', 'ok'],
+        );
+        const c = await mysql.createConnection({ ...address(server), database: db.name });
+        try {
+          const [rows] = await c.query<RowDataPacket[]>(
+            'SELECT COUNT(*) AS n FROM __drizzle_migrations',
+          );
+          assert.equal(Number(rows[0]!.n), journalEntries('mysql'));
+        } finally {
+          await c.end();
+        }
       } finally {
-        await c.end();
+        await Promise.all(targets.map((t) => t.close()));
+        await db.drop();
       }
-    } finally {
-      await Promise.all(targets.map((t) => t.close()));
-      await db.drop();
-    }
-  });
+    },
+  );
 });
 
 /** Columns and indexes of every table but the migrator's own, one line each. */
 function sqliteShape(db: Database.Database): string[] {
   const tables = db
-    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!' AND name <> '__drizzle_migrations' ORDER BY name")
+    .prepare(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!' AND name <> '__drizzle_migrations' ORDER BY name",
+    )
     .all() as Array<{ name: string }>;
   return tables.flatMap(({ name }) => {
-    const columns = db.prepare(`PRAGMA table_xinfo("${name}")`).all() as Array<{ name: string; type: string; notnull: number; dflt_value: unknown; pk: number }>;
-    const indexes = db.prepare(`PRAGMA index_list("${name}")`).all() as Array<{ name: string; unique: number; origin: string }>;
+    const columns = db.prepare(`PRAGMA table_xinfo("${name}")`).all() as Array<{
+      name: string;
+      type: string;
+      notnull: number;
+      dflt_value: unknown;
+      pk: number;
+    }>;
+    const indexes = db.prepare(`PRAGMA index_list("${name}")`).all() as Array<{
+      name: string;
+      unique: number;
+      origin: string;
+    }>;
     return [
-      ...columns.map((c) => `${name} column ${c.name} ${c.type} notnull=${c.notnull} default=${String(c.dflt_value)} pk=${c.pk}`),
+      ...columns.map(
+        (c) =>
+          `${name} column ${c.name} ${c.type} notnull=${c.notnull} default=${String(c.dflt_value)} pk=${c.pk}`,
+      ),
       ...indexes
         .map((i) => {
-          const parts = (db.prepare(`PRAGMA index_info("${i.name}")`).all() as Array<{ name: string }>).map((p) => p.name);
+          const parts = (
+            db.prepare(`PRAGMA index_info("${i.name}")`).all() as Array<{ name: string }>
+          ).map((p) => p.name);
           // Automatic indexes are named by position; their content is what matters.
           const label = i.origin === 'c' ? i.name : i.origin;
           return `${name} index ${label} unique=${i.unique} (${parts.join(',')})`;
@@ -163,7 +232,9 @@ async function mysqlShape(c: mysql.Connection, database: string): Promise<string
     [database],
   );
   return [
-    ...columns.map((r) => `${r.t} column ${r.n} ${r.ty} ${r.nul} default=${String(r.d)} ${r.x}`.trim()),
+    ...columns.map((r) =>
+      `${r.t} column ${r.n} ${r.ty} ${r.nul} default=${String(r.d)} ${r.x}`.trim(),
+    ),
     ...indexes.map((r) => `${r.t} index ${r.i} non_unique=${r.nu} (${r.cols})`),
   ];
 }

@@ -33,22 +33,46 @@ describe('conf/storage.json', () => {
   it('accepts the original system’s shape: cursorClass ignored, ${VAR} anywhere, passwords wrapped', () => {
     const config = load(
       JSON.stringify({
-        mysql: { db: { host: '${DB_HOST}', port: '${DB_PORT}', user: 'u', password: '${DB_PASSWORD}', database: 'finance', charset: 'utf8mb4', cursorClass: 'pymysql.cursors.DictCursor' } },
+        mysql: {
+          db: {
+            host: '${DB_HOST}',
+            port: '${DB_PORT}',
+            user: 'u',
+            password: '${DB_PASSWORD}',
+            database: 'finance',
+            charset: 'utf8mb4',
+            cursorClass: 'pymysql.cursors.DictCursor',
+          },
+        },
         sqlite: { local: { file: 'local.sqlite' } },
       }),
       { DB_HOST: 'db.example', DB_PORT: '3307', DB_PASSWORD: 's3cret' },
     );
-    assert.equal(config.control, 'local', 'the embedded database holds jobs unless `control` says otherwise');
+    assert.equal(
+      config.control,
+      'local',
+      'the embedded database holds jobs unless `control` says otherwise',
+    );
     const [db, local] = config.targets;
     assert.ok(db?.dialect === 'mysql' && local?.dialect === 'sqlite');
-    assert.deepEqual([db.host, db.port, db.database, db.password.reveal(), String(db.password)], ['db.example', 3307, 'finance', 's3cret', '[redacted]']);
-    assert.deepEqual(db.pool, { connectionLimit: 4, connectTimeoutMs: 10_000, queryTimeoutMs: 120_000 });
+    assert.deepEqual(
+      [db.host, db.port, db.database, db.password.reveal(), String(db.password)],
+      ['db.example', 3307, 'finance', 's3cret', '[redacted]'],
+    );
+    assert.deepEqual(db.pool, {
+      connectionLimit: 4,
+      connectTimeoutMs: 10_000,
+      queryTimeoutMs: 120_000,
+    });
     assert.equal(local.file, join(dir, 'local.sqlite'));
     assert.ok(!JSON.stringify(config).includes('s3cret'));
   });
 
   it('conf/storage.mysql.example.json loads once its variables are set', () => {
-    const example = readFileSync(new URL('../../conf/storage.mysql.example.json', import.meta.url), 'utf8');
+    const example = readFileSync(
+      new URL('../../conf/storage.mysql.example.json', import.meta.url),
+      'utf8',
+    );
     const env = {
       MYSQL_HOST: 'db.example',
       MYSQL_PORT: '3306',
@@ -61,19 +85,29 @@ describe('conf/storage.json', () => {
     const config = load(example, env);
     assert.equal(config.control, 'control');
     assert.deepEqual(
-      config.targets.map((t) => [t.name, t.dialect, t.dialect === 'mysql' ? `${t.user}@${t.host}:${t.port}/${t.database}` : t.file]),
+      config.targets.map((t) => [
+        t.name,
+        t.dialect,
+        t.dialect === 'mysql' ? `${t.user}@${t.host}:${t.port}/${t.database}` : t.file,
+      ]),
       [
         ['control', 'mysql', 'finance@db.example:3306/finance_control'],
         ['primary', 'mysql', 'finance@db.example:3306/finance_data'],
         ['replica', 'mysql', 'finance_ro@replica.example:3306/finance_data'],
       ],
     );
-    failsWith(example, `${file}: mysql.control.host: environment variable MYSQL_HOST is not set`, {});
+    failsWith(
+      example,
+      `${file}: mysql.control.host: environment variable MYSQL_HOST is not set`,
+      {},
+    );
   });
 
   it('a missing ${VAR} names the variable and where it is used', () => {
     failsWith(
-      JSON.stringify({ mysql: { db: { user: 'u', password: '${FDA_TEST_UNSET_VARIABLE}', database: 'd' } } }),
+      JSON.stringify({
+        mysql: { db: { user: 'u', password: '${FDA_TEST_UNSET_VARIABLE}', database: 'd' } },
+      }),
       `${file}: mysql.db.password: environment variable FDA_TEST_UNSET_VARIABLE is not set`,
     );
   });
@@ -103,7 +137,17 @@ describe('conf/storage.json', () => {
 
   it('every invalid field is named, one per line', () => {
     failsWith(
-      JSON.stringify({ mysql: { db: { user: 'u', database: 'bad-name', port: 'abc', pool: { connectionLimit: 0 }, extra: 1 } } }),
+      JSON.stringify({
+        mysql: {
+          db: {
+            user: 'u',
+            database: 'bad-name',
+            port: 'abc',
+            pool: { connectionLimit: 0 },
+            extra: 1,
+          },
+        },
+      }),
       [
         `${file}: mysql.db.port: must be a whole number (or a string of digits)`,
         `${file}: mysql.db.database: must be 1 to 64 letters, digits, _ or $`,
@@ -111,17 +155,28 @@ describe('conf/storage.json', () => {
         `${file}: mysql.db: unknown field "extra"`,
       ].join('\n'),
     );
-    failsWith(JSON.stringify({ sqlite: { local: { file: 'a.sqlite' } }, control: 'remote' }), `${file}: control: names no configured target (known: local)`);
-    failsWith('{}', `${file}: (top level): no storage targets: add at least one under "mysql" or "sqlite"`);
+    failsWith(
+      JSON.stringify({ sqlite: { local: { file: 'a.sqlite' } }, control: 'remote' }),
+      `${file}: control: names no configured target (known: local)`,
+    );
+    failsWith(
+      '{}',
+      `${file}: (top level): no storage targets: add at least one under "mysql" or "sqlite"`,
+    );
   });
 
   it('stops the server from starting, with the same message', async () => {
     const appDir = mkdtempSync(join(tmpdir(), 'fda-storage-config-app-'));
     try {
-      writeTestConfig(appDir, { storage: { sqlite: { local: { file: '${FDA_TEST_UNSET_VARIABLE}' } } } });
+      writeTestConfig(appDir, {
+        storage: { sqlite: { local: { file: '${FDA_TEST_UNSET_VARIABLE}' } } },
+      });
       await assert.rejects(startTestApp({ dir: appDir }), (error: unknown) => {
         assert.ok(error instanceof ConfigError);
-        assert.equal(error.message, `${join(appDir, 'storage.json')}: sqlite.local.file: environment variable FDA_TEST_UNSET_VARIABLE is not set`);
+        assert.equal(
+          error.message,
+          `${join(appDir, 'storage.json')}: sqlite.local.file: environment variable FDA_TEST_UNSET_VARIABLE is not set`,
+        );
         return true;
       });
     } finally {

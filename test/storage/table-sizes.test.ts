@@ -8,7 +8,14 @@ import { createTestDatabase, mysqlSkipReason, mysqlTestServer } from '../support
 import { mysqlTarget, onServer, sqliteTarget, tradeDays } from './helpers.js';
 
 const server = mysqlTestServer();
-const TABLES = ['__drizzle_migrations', 'job_log_lines', 'jobs', 'schedule_runs', 'schedule_state', 'trade_day'];
+const TABLES = [
+  '__drizzle_migrations',
+  'job_log_lines',
+  'jobs',
+  'schedule_runs',
+  'schedule_state',
+  'trade_day',
+];
 
 describe('tableSizes', { skip: await mysqlSkipReason() }, () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -30,7 +37,10 @@ describe('tableSizes', { skip: await mysqlSkipReason() }, () => {
   it('MySQL: every table with information_schema’s bytes and row estimate', async () => {
     await onServer(server, db.name, (c) => c.query('ANALYZE TABLE trade_day')); // fresh statistics for the estimate
     const sizes = await tableSizes(my);
-    assert.deepEqual([sizes.target, sizes.dialect, sizes.reachable, sizes.error], ['sized', 'mysql', true, null]);
+    assert.deepEqual(
+      [sizes.target, sizes.dialect, sizes.reachable, sizes.error],
+      ['sized', 'mysql', true, null],
+    );
     assert.equal(sizes.location, `mysql://${server.user}@${server.host}:${server.port}/${db.name}`);
     assert.deepEqual(
       sizes.tables.map((t) => t.table),

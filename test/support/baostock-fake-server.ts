@@ -15,7 +15,8 @@ const SERVER_VERSION = '00.9.00';
 const DEFAULT_COLUMNS = ['calendar_date', 'is_trading_day'] as const;
 
 export type FakeCalendarRow = readonly [date: string, flag: string];
-export type FakeCalendar = readonly FakeCalendarRow[] | ((from: string, to: string) => readonly FakeCalendarRow[]);
+export type FakeCalendar =
+  readonly FakeCalendarRow[] | ((from: string, to: string) => readonly FakeCalendarRow[]);
 
 /** A request as the fake received it. */
 export interface FakeRequest {
@@ -108,7 +109,8 @@ export async function startFakeBaoStock(options: FakeBaoStockOptions = {}): Prom
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('fake BaoStock has no TCP address');
+  if (address === null || typeof address === 'string')
+    throw new Error('fake BaoStock has no TCP address');
 
   return {
     host: '127.0.0.1',
@@ -130,19 +132,30 @@ export async function startFakeBaoStock(options: FakeBaoStockOptions = {}): Prom
         };
         const timer = setTimeout(() => {
           idleWaiters.delete(wake);
-          reject(new Error(`fake BaoStock still has ${sockets.size} open connection(s) after ${timeoutMs} ms`));
+          reject(
+            new Error(
+              `fake BaoStock still has ${sockets.size} open connection(s) after ${timeoutMs} ms`,
+            ),
+          );
         }, timeoutMs);
         idleWaiters.add(wake);
       });
     },
     close() {
       for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      return new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
     },
   };
 }
 
-function serveConnection(socket: Socket, id: number, options: FakeBaoStockOptions, requests: FakeRequest[]): void {
+function serveConnection(
+  socket: Socket,
+  id: number,
+  options: FakeBaoStockOptions,
+  requests: FakeRequest[],
+): void {
   const state = { loggedIn: false };
   let buffered = Buffer.alloc(0);
   let queue = Promise.resolve();
@@ -157,14 +170,21 @@ function serveConnection(socket: Socket, id: number, options: FakeBaoStockOption
       const request = parseRequest(raw, id);
       requests.push(request);
       // Lock-step: each request is answered after the previous reply has been written.
-      queue = queue.then(() => handle(socket, request, options, state)).catch(() => {
-        socket.destroy();
-      });
+      queue = queue
+        .then(() => handle(socket, request, options, state))
+        .catch(() => {
+          socket.destroy();
+        });
     }
   });
 }
 
-async function handle(socket: Socket, request: FakeRequest, options: FakeBaoStockOptions, state: { loggedIn: boolean }): Promise<void> {
+async function handle(
+  socket: Socket,
+  request: FakeRequest,
+  options: FakeBaoStockOptions,
+  state: { loggedIn: boolean },
+): Promise<void> {
   const fault = options.fault?.(request);
   if (fault?.kind === 'stall') return;
   if (fault?.kind === 'close') {
@@ -172,11 +192,19 @@ async function handle(socket: Socket, request: FakeRequest, options: FakeBaoStoc
     return;
   }
   if (fault?.kind === 'garbage') {
-    await write(socket, Buffer.from(fault.bytes ?? 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'), options);
+    await write(
+      socket,
+      Buffer.from(fault.bytes ?? 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'),
+      options,
+    );
     return;
   }
-  const reply = fault?.kind === 'error' ? errorReply(fault.code, fault.message, fault.replyType) : answer(request, options, state);
-  const compress = typeof options.compress === 'function' ? options.compress(request) : options.compress === true;
+  const reply =
+    fault?.kind === 'error'
+      ? errorReply(fault.code, fault.message, fault.replyType)
+      : answer(request, options, state);
+  const compress =
+    typeof options.compress === 'function' ? options.compress(request) : options.compress === true;
   let frame = encodeReply(reply, compress);
   if (fault?.kind === 'bad-crc') frame = corruptCrc(frame, compress);
   if (fault?.kind === 'extra-bytes') frame = Buffer.concat([frame, frame]);
@@ -199,7 +227,11 @@ async function write(socket: Socket, bytes: Buffer, options: FakeBaoStockOptions
   }
 }
 
-function answer(request: FakeRequest, options: FakeBaoStockOptions, state: { loggedIn: boolean }): Reply {
+function answer(
+  request: FakeRequest,
+  options: FakeBaoStockOptions,
+  state: { loggedIn: boolean },
+): Reply {
   if (request.problem !== undefined) return errorReply('10004019', '消息格式错误');
   const ok = options.successMessage ?? 'success';
   const f = request.fields;
@@ -213,7 +245,8 @@ function answer(request: FakeRequest, options: FakeBaoStockOptions, state: { log
       state.loggedIn = false;
       return { type: '03', fields: ['0', ok, 'logout', f[1]!, chinaTimestamp(options)] };
     case '33':
-      if ((options.requireLogin ?? true) && !state.loggedIn) return errorReply('10001001', '用户未登录');
+      if ((options.requireLogin ?? true) && !state.loggedIn)
+        return errorReply('10001001', '用户未登录');
       return tradeDates(request, options, ok);
     default:
       return errorReply('10004020', '消息类型错误');
@@ -230,16 +263,40 @@ function tradeDates(request: FakeRequest, options: FakeBaoStockOptions, ok: stri
     return errorReply('10004006', '参数错误');
   }
   const perPage = Math.min(asked, options.maxRowsPerPage ?? asked);
-  const rows = calendarRows(options.calendar ?? [], from, to).slice((page - 1) * perPage, page * perPage);
+  const rows = calendarRows(options.calendar ?? [], from, to).slice(
+    (page - 1) * perPage,
+    page * perPage,
+  );
   const columns = options.columns ?? DEFAULT_COLUMNS;
-  const record = rows.map(([date, flag]) => columns.map((c) => (c === 'calendar_date' ? date : c === 'is_trading_day' ? flag : '')));
-  const data = record.length === 0 && options.emptyData === 'empty' ? '' : JSON.stringify({ record });
+  const record = rows.map(([date, flag]) =>
+    columns.map((c) => (c === 'calendar_date' ? date : c === 'is_trading_day' ? flag : '')),
+  );
+  const data =
+    record.length === 0 && options.emptyData === 'empty' ? '' : JSON.stringify({ record });
   // Echo the page as sent and the per-page value actually served, as §7.2 describes.
   const perPageEcho = perPage === asked ? perPageText : String(perPage);
-  return { type: '34', fields: ['0', ok, 'query_trade_dates', user, pageText, perPageEcho, data, from, to, columns.join(', ')] };
+  return {
+    type: '34',
+    fields: [
+      '0',
+      ok,
+      'query_trade_dates',
+      user,
+      pageText,
+      perPageEcho,
+      data,
+      from,
+      to,
+      columns.join(', '),
+    ],
+  };
 }
 
-function calendarRows(calendar: FakeCalendar, from: string, to: string): readonly FakeCalendarRow[] {
+function calendarRows(
+  calendar: FakeCalendar,
+  from: string,
+  to: string,
+): readonly FakeCalendarRow[] {
   if (typeof calendar === 'function') return calendar(from, to);
   return calendar.filter(([date]) => (from === '' || date >= from) && (to === '' || date <= to));
 }
@@ -267,13 +324,25 @@ function chinaTimestamp(options: FakeBaoStockOptions): string {
 export function encodeReply(reply: Reply, compress = false): Buffer {
   const body = reply.fields.join(SEP);
   if (!compress) {
-    const headerAndBody = Buffer.from(`${SERVER_VERSION}${SEP}${reply.type}${SEP}${pad10([...body].length)}${body}`, 'utf8');
-    return Buffer.concat([headerAndBody, Buffer.from(`${SEP}${crc32(headerAndBody)}${MARKER}`, 'latin1')]);
+    const headerAndBody = Buffer.from(
+      `${SERVER_VERSION}${SEP}${reply.type}${SEP}${pad10([...body].length)}${body}`,
+      'utf8',
+    );
+    return Buffer.concat([
+      headerAndBody,
+      Buffer.from(`${SEP}${crc32(headerAndBody)}${MARKER}`, 'latin1'),
+    ]);
   }
   const stream = deflateSync(Buffer.from(body, 'utf8'));
-  const headerAndStream = Buffer.concat([Buffer.from(`${SERVER_VERSION}${SEP}${reply.type}${SEP}${pad10(stream.length)}`, 'latin1'), stream]);
+  const headerAndStream = Buffer.concat([
+    Buffer.from(`${SERVER_VERSION}${SEP}${reply.type}${SEP}${pad10(stream.length)}`, 'latin1'),
+    stream,
+  ]);
   // The real digits match no known checksum (§3.5); any digits do, since no client checks them.
-  return Buffer.concat([headerAndStream, Buffer.from(`${SEP}${crc32(headerAndStream)}\n${MARKER}`, 'latin1')]);
+  return Buffer.concat([
+    headerAndStream,
+    Buffer.from(`${SEP}${crc32(headerAndStream)}\n${MARKER}`, 'latin1'),
+  ]);
 }
 
 function corruptCrc(frame: Buffer, compressed: boolean): Buffer {
@@ -295,10 +364,16 @@ function parseRequest(raw: Buffer, connection: number): FakeRequest {
   const base = { connection, version: header.slice(0, 7), type: header.slice(8, 10), raw };
   const sepAt = raw.lastIndexOf(0x01, raw.length - 2);
   let problem: string | undefined;
-  if (raw.length < 23 || raw[7] !== 0x01 || raw[10] !== 0x01 || !/^\d{10}$/.test(header.slice(11))) problem = 'malformed header';
-  else if (sepAt < 21 || raw.toString('latin1', sepAt + 1, raw.length - 1) !== String(crc32(raw, 0, sepAt))) problem = 'bad CRC';
+  if (raw.length < 23 || raw[7] !== 0x01 || raw[10] !== 0x01 || !/^\d{10}$/.test(header.slice(11)))
+    problem = 'malformed header';
+  else if (
+    sepAt < 21 ||
+    raw.toString('latin1', sepAt + 1, raw.length - 1) !== String(crc32(raw, 0, sepAt))
+  )
+    problem = 'bad CRC';
   if (problem !== undefined) return { ...base, method: '', fields: [], problem };
   const fields = raw.toString('utf8', 21, sepAt).split(SEP);
-  if ([...raw.toString('utf8', 21, sepAt)].length !== Number(header.slice(11))) problem = 'length does not match the body';
+  if ([...raw.toString('utf8', 21, sepAt)].length !== Number(header.slice(11)))
+    problem = 'length does not match the body';
   return { ...base, method: fields[0] ?? '', fields, ...(problem ? { problem } : {}) };
 }

@@ -9,7 +9,14 @@ const app = buildApp(loadAppConfig(process.env));
 await app.start();
 const lines = Number(process.env.LINES ?? 10);
 const result = await app.executor.submit({
-  steps: [{ name: 'slow', componentClassName: 'TestRowsProducer', preComponentName: '', componentArguments: { lines, ms: 600_000 } }],
+  steps: [
+    {
+      name: 'slow',
+      componentClassName: 'TestRowsProducer',
+      preComponentName: '',
+      componentArguments: { lines, ms: 600_000 },
+    },
+  ],
 });
 if (!result.ok) throw new Error(JSON.stringify(result.problems));
 const id = result.job.id;

@@ -27,9 +27,18 @@ export async function waitForJob(app: App, id: string, timeoutMs = 30_000): Prom
 }
 
 /** Submits a spec given as steps; fails the test on validation problems. */
-export async function submitSteps(app: App, steps: Array<[name: string, component: string, pre: string, args?: Record<string, unknown>]>, options?: SubmitOptions): Promise<Job> {
+export async function submitSteps(
+  app: App,
+  steps: Array<[name: string, component: string, pre: string, args?: Record<string, unknown>]>,
+  options?: SubmitOptions,
+): Promise<Job> {
   const input: SpecInput = {
-    steps: steps.map(([name, componentClassName, preComponentName, componentArguments = {}]) => ({ name, componentClassName, preComponentName, componentArguments })),
+    steps: steps.map(([name, componentClassName, preComponentName, componentArguments = {}]) => ({
+      name,
+      componentClassName,
+      preComponentName,
+      componentArguments,
+    })),
   };
   const result = await app.executor.submit(input, options);
   if (!result.ok) throw new Error(`spec rejected: ${JSON.stringify(result.problems)}`);

@@ -9,7 +9,11 @@ describe('a MariaDB instance of the test’s own', () => {
 
   it('starts, answers, dies on kill and comes back', async () => {
     instance = await startMariadbInstance({ serverArgs: ['--max-allowed-packet=65536'] });
-    const c = await mysql.createConnection({ host: instance.host, port: instance.port, user: 'root' });
+    const c = await mysql.createConnection({
+      host: instance.host,
+      port: instance.port,
+      user: 'root',
+    });
     const [rows] = await c.query<mysql.RowDataPacket[]>('SELECT @@max_allowed_packet AS p');
     assert.equal(Number(rows[0]!.p), 65536);
     await instance.kill();

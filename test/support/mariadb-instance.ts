@@ -44,7 +44,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startMariadbInstance(options: MariadbInstanceOptions = {}): Promise<MariadbInstance> {
+export async function startMariadbInstance(
+  options: MariadbInstanceOptions = {},
+): Promise<MariadbInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'fda-mariadb-'));
   const dataDir = join(dir, 'data');
   // Each instance keeps its temporary files in its own folder: the bootstrap's temporary tables
@@ -84,13 +86,22 @@ export async function startMariadbInstance(options: MariadbInstanceOptions = {})
     child = proc;
     const deadline = Date.now() + 30_000;
     for (;;) {
-      if (proc.exitCode !== null) throw new Error(`mariadbd exited with code ${proc.exitCode} (data dir ${dataDir})`);
+      if (proc.exitCode !== null)
+        throw new Error(`mariadbd exited with code ${proc.exitCode} (data dir ${dataDir})`);
       try {
-        const c = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root', connectTimeout: 1000 });
+        const c = await mysql.createConnection({
+          host: '127.0.0.1',
+          port,
+          user: 'root',
+          connectTimeout: 1000,
+        });
         await c.end();
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`mariadbd on port ${port} did not answer within 30 s: ${(error as Error).message}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `mariadbd on port ${port} did not answer within 30 s: ${(error as Error).message}`,
+          );
         await new Promise((r) => setTimeout(r, 100));
       }
     }

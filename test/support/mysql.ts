@@ -38,14 +38,20 @@ export async function mysqlSkipReason(): Promise<string | false> {
     return false;
   } catch (error) {
     const reason = `MySQL at ${server.host}:${server.port} is not reachable (${(error as Error).message})`;
-    if (required) throw new Error(`${reason}; MySQL suites are required here (CI or FDA_REQUIRE_MYSQL is set)`);
-    console.error(`\n${'!'.repeat(78)}\n!! SKIPPING MySQL SUITES: ${reason}.\n!! Set FDA_TEST_MYSQL_URL or start MariaDB; CI never skips them.\n${'!'.repeat(78)}\n`);
+    if (required)
+      throw new Error(`${reason}; MySQL suites are required here (CI or FDA_REQUIRE_MYSQL is set)`);
+    console.error(
+      `\n${'!'.repeat(78)}\n!! SKIPPING MySQL SUITES: ${reason}.\n!! Set FDA_TEST_MYSQL_URL or start MariaDB; CI never skips them.\n${'!'.repeat(78)}\n`,
+    );
     return `SKIPPED: ${reason}`;
   }
 }
 
 /** Creates a fresh database for one test file; `drop()` removes it. */
-export async function createTestDatabase(prefix: string, server = mysqlTestServer()): Promise<{ name: string; drop(): Promise<void> }> {
+export async function createTestDatabase(
+  prefix: string,
+  server = mysqlTestServer(),
+): Promise<{ name: string; drop(): Promise<void> }> {
   const name = `fda_test_${prefix}_${randomBytes(4).toString('hex')}`;
   const connection = await mysql.createConnection({ ...server });
   try {

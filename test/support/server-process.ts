@@ -22,7 +22,11 @@ export interface ServerProcess {
 /** The Node flags of the `start` script in package.json. */
 export const START_NODE_FLAGS = ['--max-old-space-size=512'];
 
-export async function startServerProcess(configDir: string, env: NodeJS.ProcessEnv = {}, nodeFlags: readonly string[] = START_NODE_FLAGS): Promise<ServerProcess> {
+export async function startServerProcess(
+  configDir: string,
+  env: NodeJS.ProcessEnv = {},
+  nodeFlags: readonly string[] = START_NODE_FLAGS,
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', main], {
     env: { ...process.env, FDA_CONFIG_DIR: configDir, FDA_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,7 +36,10 @@ export async function startServerProcess(configDir: string, env: NodeJS.ProcessE
   child.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start within 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the server did not start within 30 s:\n${output}`)),
+      30_000,
+    );
     const onData = () => {
       const match = /listening on (http:\/\/[^\s/]+)/.exec(output);
       if (match) {

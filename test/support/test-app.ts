@@ -43,7 +43,10 @@ export function writeTestConfig(dir: string, options: TestAppOptions): void {
       ...options.server,
     }),
   );
-  writeFileSync(join(dir, 'storage.json'), JSON.stringify(options.storage ?? { sqlite: { local: { file: 'control.sqlite' } } }));
+  writeFileSync(
+    join(dir, 'storage.json'),
+    JSON.stringify(options.storage ?? { sqlite: { local: { file: 'control.sqlite' } } }),
+  );
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {

@@ -10,7 +10,10 @@ describe('the worker pool', () => {
   after(async () => pool.close());
 
   it('runs a TypeScript module’s function on a worker thread and returns its result', async () => {
-    assert.deepEqual(await pool.run(TASKS, 'echo', { rows: [1, 2, 3], when: new Date(0) }), { rows: [1, 2, 3], when: new Date(0) });
+    assert.deepEqual(await pool.run(TASKS, 'echo', { rows: [1, 2, 3], when: new Date(0) }), {
+      rows: [1, 2, 3],
+      when: new Date(0),
+    });
     const { iterations } = await pool.run<{ iterations: number }>(TASKS, 'spin', { ms: 20 });
     assert.ok(iterations > 0);
   });

@@ -4,4 +4,8 @@ import { baoStockTradeDayProducer } from './trade-days/producer.js';
 import { baoStockTradeDayStorager } from './trade-days/storager.js';
 
 /** The components that ship with the server; user components come from `componentsDir`. */
-export const builtinComponents: readonly AnyComponent[] = [baoStockTradeDayProducer, baoStockTradeDayProcessor, baoStockTradeDayStorager];
+export const builtinComponents: readonly AnyComponent[] = [
+  baoStockTradeDayProducer,
+  baoStockTradeDayProcessor,
+  baoStockTradeDayStorager,
+];

@@ -1,5 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { getOperationAST, GraphQLError, OperationTypeNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import {
+  getOperationAST,
+  GraphQLError,
+  OperationTypeNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { AccessControl, Principal } from '../../auth/access-control.js';
@@ -28,28 +34,43 @@ function forTransport(error: GraphQLError, transport: AccessContext['transport']
  */
 export function useAccessControl(access: AccessControl, logger: Logger): Plugin<AccessContext> {
   // Envelop's argument types reach us as `any`: typed here once.
-  const check = ({ document, operationName }: ExecutionArgs, context: AccessContext, stop: (result: ExecutionResult) => void) => {
+  const check = (
+    { document, operationName }: ExecutionArgs,
+    context: AccessContext,
+    stop: (result: ExecutionResult) => void,
+  ) => {
     const operation = getOperationAST(document, operationName);
     // No single operation: graphql-js answers that with its own error and runs nothing.
     if (!operation) return;
     const refusal = access.authorize(context.principal ?? null, operation.operation);
     if (refusal) {
       const tokenName = context.principal?.name ?? null;
-      logger.info({ tokenName, operation: operation.operation, operationName: operation.name?.value ?? null }, `operation refused: ${refusal.message}`);
+      logger.info(
+        { tokenName, operation: operation.operation, operationName: operation.name?.value ?? null },
+        `operation refused: ${refusal.message}`,
+      );
       stop({ errors: [forTransport(refusal, context.transport)] });
       return;
     }
     if (operation.operation === OperationTypeNode.MUTATION && context.principal?.viaToken) {
-      logger.info({ tokenName: context.principal.name, operationName: operation.name?.value ?? null }, `mutation by token "${context.principal.name}"`);
+      logger.info(
+        { tokenName: context.principal.name, operationName: operation.name?.value ?? null },
+        `mutation by token "${context.principal.name}"`,
+      );
     }
   };
   return {
     onParams({ request, setResult, context }) {
       if (!access.enabled) return;
-      const authentication = access.authenticate(bearerCredential(request.headers.get('authorization')));
+      const authentication = access.authenticate(
+        bearerCredential(request.headers.get('authorization')),
+      );
       if (authentication.ok) return;
       const remote = (context as { req?: IncomingMessage }).req?.socket.remoteAddress ?? null;
-      logger[authentication.reason === 'missing' ? 'debug' : 'warn']({ remote, reason: authentication.reason }, `request refused: ${authentication.error.message}`);
+      logger[authentication.reason === 'missing' ? 'debug' : 'warn'](
+        { remote, reason: authentication.reason },
+        `request refused: ${authentication.error.message}`,
+      );
       setResult({ errors: [authentication.error] });
     },
     onExecute({ args, setResultAndStopExecution }) {

@@ -12,9 +12,16 @@ export function useBodyLimit(maxBytes: number): Plugin {
     onRequestParse({ request }) {
       const length = request.headers.get('content-length');
       if (length !== null && /^\d+$/.test(length) && Number(length) > maxBytes) {
-        throw new GraphQLError(`the request body is ${length} bytes; at most ${maxBytes} are accepted (server.json limits.maxBodyBytes)`, {
-          extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', limit: 'maxBodyBytes', http: { status: 413 } },
-        });
+        throw new GraphQLError(
+          `the request body is ${length} bytes; at most ${maxBytes} are accepted (server.json limits.maxBodyBytes)`,
+          {
+            extensions: {
+              code: 'REQUEST_ENTITY_TOO_LARGE',
+              limit: 'maxBodyBytes',
+              http: { status: 413 },
+            },
+          },
+        );
       }
     },
   };

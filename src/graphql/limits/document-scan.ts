@@ -1,4 +1,11 @@
-import { GraphQLError, Lexer, Source, TokenKind, type DocumentNode, type ParseOptions } from 'graphql';
+import {
+  GraphQLError,
+  Lexer,
+  Source,
+  TokenKind,
+  type DocumentNode,
+  type ParseOptions,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { limitError } from './limit-error.js';
 
@@ -19,11 +26,15 @@ export function scanDocument(body: string, maxTokens: number): void {
   let tokens = 0;
   let depth = 0;
   for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
-    if (++tokens > maxTokens) throw limitError(`the document has more than ${maxTokens} tokens`, 'maxTokens');
+    if (++tokens > maxTokens)
+      throw limitError(`the document has more than ${maxTokens} tokens`, 'maxTokens');
     if (OPENERS.has(token.kind) && ++depth > MAX_DOCUMENT_NESTING) {
-      throw new GraphQLError(`the document nests braces, brackets or parentheses more than ${MAX_DOCUMENT_NESTING} deep (line ${token.line})`, {
-        extensions: { code: 'LIMIT_EXCEEDED', limit: 'nesting' },
-      });
+      throw new GraphQLError(
+        `the document nests braces, brackets or parentheses more than ${MAX_DOCUMENT_NESTING} deep (line ${token.line})`,
+        {
+          extensions: { code: 'LIMIT_EXCEEDED', limit: 'nesting' },
+        },
+      );
     } else if (CLOSERS.has(token.kind)) depth--;
   }
 }
@@ -43,7 +54,8 @@ export function useDocumentScan(maxTokens: number): Plugin {
         try {
           scanDocument(body, maxTokens);
         } catch (error) {
-          if ((error as { extensions?: { code?: unknown } }).extensions?.code === 'LIMIT_EXCEEDED') throw error;
+          if ((error as { extensions?: { code?: unknown } }).extensions?.code === 'LIMIT_EXCEEDED')
+            throw error;
         }
         return parse(source, options);
       });

@@ -6,5 +6,7 @@ import { GraphQLError } from 'graphql';
  */
 export function limitError(message: string, limit: string, httpStatus?: number): GraphQLError {
   const http = httpStatus === undefined ? {} : { http: { status: httpStatus } };
-  return new GraphQLError(`${message} (server.json limits.${limit})`, { extensions: { code: 'LIMIT_EXCEEDED', limit, ...http } });
+  return new GraphQLError(`${message} (server.json limits.${limit})`, {
+    extensions: { code: 'LIMIT_EXCEEDED', limit, ...http },
+  });
 }

@@ -5,7 +5,8 @@ import type { LimitsConfig } from '../../config/limits-config.js';
 import { limitError } from './limit-error.js';
 
 /** graphql-armor says "Syntax Error: Query depth limit of 10 exceeded, found 12."; none of these is a syntax error. */
-const plainMessage = (error: GraphQLError) => error.message.replace(/^Syntax Error: /, '').replace(/\.$/, '');
+const plainMessage = (error: GraphQLError) =>
+  error.message.replace(/^Syntax Error: /, '').replace(/\.$/, '');
 
 /**
  * Depth, alias, directive and cost limits (graphql-armor), checked when a document is validated,
@@ -17,13 +18,21 @@ export function useOperationLimits(limits: LimitsConfig): Plugin {
   // Each limit reports into the validation context: a normal validation error, one per limit.
   const report = (limit: keyof LimitsConfig) => ({
     propagateOnRejection: false,
-    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(limitError(plainMessage(error), limit))],
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) =>
+        context?.reportError(limitError(plainMessage(error), limit)),
+    ],
   });
   return EnvelopArmorPlugin({
     blockFieldSuggestion: { enabled: false },
     // Counted by document-scan.ts instead, which also bounds nesting, before the recursive parser runs.
     maxTokens: { enabled: false },
-    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...report('maxDepth') },
+    maxDepth: {
+      n: limits.maxDepth,
+      ignoreIntrospection: true,
+      flattenFragments: true,
+      ...report('maxDepth'),
+    },
     maxAliases: { n: limits.maxAliases, ...report('maxAliases') },
     maxDirectives: { n: limits.maxDirectives, ...report('maxDirectives') },
     costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, ...report('maxCost') },

@@ -32,7 +32,13 @@ export function createSseSubscriptionCap(max: number): SseSubscriptionCap {
       const count = open.get(client) ?? 0;
       if (count >= max) {
         setResultAndStopExecution({
-          errors: [limitError(`this client already has ${count} open subscriptions over server-sent events; at most ${max} are allowed (close one, or use one WebSocket)`, 'maxSseSubscriptionsPerClient', 429)],
+          errors: [
+            limitError(
+              `this client already has ${count} open subscriptions over server-sent events; at most ${max} are allowed (close one, or use one WebSocket)`,
+              'maxSseSubscriptionsPerClient',
+              429,
+            ),
+          ],
         });
         return;
       }
@@ -76,7 +82,10 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult
 }
 
 /** The same stream, calling `release` once when it ends in any way: done, failed, or closed by the client. */
-function releasingOnEnd(source: AsyncIterable<ExecutionResult>, release: () => void): AsyncIterableIterator<ExecutionResult> {
+function releasingOnEnd(
+  source: AsyncIterable<ExecutionResult>,
+  release: () => void,
+): AsyncIterableIterator<ExecutionResult> {
   const iterator = source[Symbol.asyncIterator]();
   const stream: AsyncIterableIterator<ExecutionResult> = {
     async next() {

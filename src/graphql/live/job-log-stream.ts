@@ -35,7 +35,11 @@ export class JobLogStream extends LiveStream<LogBatch> {
   }
 
   /** Throws NotFoundError for an unknown job. Listens before looking, so no change is missed. */
-  static async open(jobId: string, after: number, deps: { executor: Executor; store: JobStore; live: LiveFeeds }): Promise<JobLogStream> {
+  static async open(
+    jobId: string,
+    after: number,
+    deps: { executor: Executor; store: JobStore; live: LiveFeeds },
+  ): Promise<JobLogStream> {
     const stream = new JobLogStream(jobId, Math.max(0, after), deps.store, deps.live);
     stream.onClose(deps.live.onJobLogs(jobId, (batch) => stream.#onLive(batch)));
     stream.onClose(
@@ -61,8 +65,16 @@ export class JobLogStream extends LiveStream<LogBatch> {
     if (batch.cursor <= tail) return;
     const first = batch.lines[0]!.seq;
     if (first > tail + 1) return this.#fallBehind(false);
-    const fresh = first === tail + 1 ? batch : { jobId: batch.jobId, lines: batch.lines.filter((l) => l.seq > tail), cursor: batch.cursor };
-    if (this.#queuedLines + fresh.lines.length > this.live.limits.maxPendingLines) return this.#fallBehind(true);
+    const fresh =
+      first === tail + 1
+        ? batch
+        : {
+            jobId: batch.jobId,
+            lines: batch.lines.filter((l) => l.seq > tail),
+            cursor: batch.cursor,
+          };
+    if (this.#queuedLines + fresh.lines.length > this.live.limits.maxPendingLines)
+      return this.#fallBehind(true);
     this.#queued.push(fresh);
     this.#queuedLines += fresh.lines.length;
     this.live.notePending(this.#queuedLines);
@@ -122,7 +134,14 @@ export class JobLogStream extends LiveStream<LogBatch> {
     let count = 0;
     for (const batch of this.#queued) {
       if (batch.cursor <= seq) continue;
-      const part = batch.lines[0]!.seq > seq ? batch : { jobId: batch.jobId, lines: batch.lines.filter((l) => l.seq > seq), cursor: batch.cursor };
+      const part =
+        batch.lines[0]!.seq > seq
+          ? batch
+          : {
+              jobId: batch.jobId,
+              lines: batch.lines.filter((l) => l.seq > seq),
+              cursor: batch.cursor,
+            };
       kept.push(part);
       count += part.lines.length;
     }
@@ -147,7 +166,11 @@ export class JobLogStream extends LiveStream<LogBatch> {
       return head;
     }
     const lines = head.lines.slice(0, maxBatchLines);
-    this.#queued[0] = { jobId: head.jobId, lines: head.lines.slice(maxBatchLines), cursor: head.cursor };
+    this.#queued[0] = {
+      jobId: head.jobId,
+      lines: head.lines.slice(maxBatchLines),
+      cursor: head.cursor,
+    };
     this.#queuedLines -= lines.length;
     return this.#send(lines);
   }

@@ -14,7 +14,10 @@ export class JobStatusStream extends LiveStream<JobStatusEvent> {
   #ended = false;
 
   /** Throws NotFoundError for an unknown job. Listens before looking, so no change is missed. */
-  static async open(jobId: string, deps: { executor: Executor; live: LiveFeeds }): Promise<JobStatusStream> {
+  static async open(
+    jobId: string,
+    deps: { executor: Executor; live: LiveFeeds },
+  ): Promise<JobStatusStream> {
     const stream = new JobStatusStream();
     stream.onClose(deps.live.onJob(jobId, (event) => stream.#push(event)));
     stream.onClose(deps.live.track(stream));

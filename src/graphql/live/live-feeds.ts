@@ -29,7 +29,11 @@ export interface LiveLimits {
   maxPendingJobs: number;
 }
 
-export const DEFAULT_LIVE_LIMITS: LiveLimits = { maxBatchLines: 2000, maxPendingLines: 20_000, maxPendingJobs: 5000 };
+export const DEFAULT_LIVE_LIMITS: LiveLimits = {
+  maxBatchLines: 2000,
+  maxPendingLines: 20_000,
+  maxPendingJobs: 5000,
+};
 
 type Listener<E> = (event: E) => void;
 
@@ -60,7 +64,12 @@ export class LiveFeeds {
   readonly #streams = new Set<Closable>();
   readonly #off: (() => void)[];
   #closed = false;
-  readonly stats: LiveStats = { openStreams: 0, logOverflows: 0, logStoreReads: 0, maxPendingLinesSeen: 0 };
+  readonly stats: LiveStats = {
+    openStreams: 0,
+    logOverflows: 0,
+    logStoreReads: 0,
+    maxPendingLinesSeen: 0,
+  };
 
   constructor(
     bus: EventBus<AppEvents>,
@@ -126,7 +135,11 @@ export class LiveFeeds {
   }
 }
 
-function addTo<E>(map: Map<string, Set<Listener<E>>>, key: string, listener: Listener<E>): () => void {
+function addTo<E>(
+  map: Map<string, Set<Listener<E>>>,
+  key: string,
+  listener: Listener<E>,
+): () => void {
   let set = map.get(key);
   if (!set) {
     set = new Set();

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { defaultTimeZone, parseDateTime, parseJitter, parseTimeZone, type Report } from './argument-values.js';
+import {
+  defaultTimeZone,
+  parseDateTime,
+  parseJitter,
+  parseTimeZone,
+  type Report,
+} from './argument-values.js';
 import { compileField, DEFAULT_VALUES, FIELD_NAMES, type CronField } from './cron-fields.js';
 import { CronTrigger } from './cron-trigger.js';
 import { DateTrigger } from './date-trigger.js';
@@ -12,17 +18,29 @@ import type { Trigger, TriggerDeps, TriggerType } from './trigger.js';
 /** The argument names each type accepts (APScheduler's constructor parameters; ours for trading_day). */
 export const ARGUMENT_NAMES: Record<TriggerType, readonly string[]> = {
   cron: [...FIELD_NAMES, 'start_date', 'end_date', 'timezone', 'jitter'],
-  interval: ['weeks', 'days', 'hours', 'minutes', 'seconds', 'start_date', 'end_date', 'timezone', 'jitter'],
+  interval: [
+    'weeks',
+    'days',
+    'hours',
+    'minutes',
+    'seconds',
+    'start_date',
+    'end_date',
+    'timezone',
+    'jitter',
+  ],
   date: ['run_date', 'timezone'],
   trading_day: ['hour', 'minute', 'second', 'offset_days', 'timezone'],
 };
 
 type Args = Record<string, unknown>;
 
-const describeType = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
+const describeType = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 const isEmpty = (value: unknown): boolean => value === undefined || value === null;
 /** Python truthiness of a JSON value, for APScheduler's `x or default`. */
-const isFalsy = (value: unknown): boolean => value === undefined || value === null || value === '' || value === 0 || value === false;
+const isFalsy = (value: unknown): boolean =>
+  value === undefined || value === null || value === '' || value === 0 || value === false;
 
 const clock = (deps: TriggerDeps): Date => (deps.now ?? (() => new Date()))();
 
@@ -33,8 +51,12 @@ const clock = (deps: TriggerDeps): Date => (deps.now ?? (() => new Date()))();
  */
 export function buildCronTrigger(args: Args, deps: TriggerDeps, report: Report): Trigger | null {
   const tz = parseTimeZone(args.timezone, deps.defaultTimeZone, report);
-  const startDate = isEmpty(args.start_date) ? null : parseDateTime(args.start_date, 'start_date', tz, report);
-  const endDate = isEmpty(args.end_date) ? null : parseDateTime(args.end_date, 'end_date', tz, report);
+  const startDate = isEmpty(args.start_date)
+    ? null
+    : parseDateTime(args.start_date, 'start_date', tz, report);
+  const endDate = isEmpty(args.end_date)
+    ? null
+    : parseDateTime(args.end_date, 'end_date', tz, report);
   const jitter = parseJitter(args.jitter, report);
 
   const given = FIELD_NAMES.filter((name) => !isEmpty(args[name]));
@@ -47,7 +69,10 @@ export function buildCronTrigger(args: Args, deps: TriggerDeps, report: Report):
       if (typeof value === 'string') text = value;
       else if (typeof value === 'number') text = String(value);
       else {
-        report(name, `must be a string such as "9", "mon-fri" or "*/5" (or a number), not ${describeType(value)}`);
+        report(
+          name,
+          `must be a string such as "9", "mon-fri" or "*/5" (or a number), not ${describeType(value)}`,
+        );
         return;
       }
     } else {
@@ -57,8 +82,16 @@ export function buildCronTrigger(args: Args, deps: TriggerDeps, report: Report):
     if (compiled.ok) fields.push(compiled.field);
     else for (const problem of compiled.problems) report(name, problem);
   });
-  if (fields.length !== FIELD_NAMES.length || startDate === undefined || endDate === undefined) return null;
-  return new CronTrigger({ fields, tz, startDate, endDate, jitter, random: deps.random ?? Math.random });
+  if (fields.length !== FIELD_NAMES.length || startDate === undefined || endDate === undefined)
+    return null;
+  return new CronTrigger({
+    fields,
+    tz,
+    startDate,
+    endDate,
+    jitter,
+    random: deps.random ?? Math.random,
+  });
 }
 
 const intervalUnitSchema = z
@@ -66,10 +99,20 @@ const intervalUnitSchema = z
   .refine(Number.isFinite, 'must be a finite number')
   .refine((value) => value >= 0, 'must not be negative');
 
-const UNIT_MS = { weeks: 604_800_000, days: 86_400_000, hours: 3_600_000, minutes: 60_000, seconds: 1000 } as const;
+const UNIT_MS = {
+  weeks: 604_800_000,
+  days: 86_400_000,
+  hours: 3_600_000,
+  minutes: 60_000,
+  seconds: 1000,
+} as const;
 
 /** `IntervalTrigger(**arguments)`: a zero interval means one second, as in APScheduler. */
-export function buildIntervalTrigger(args: Args, deps: TriggerDeps, report: Report): Trigger | null {
+export function buildIntervalTrigger(
+  args: Args,
+  deps: TriggerDeps,
+  report: Report,
+): Trigger | null {
   const tz = parseTimeZone(args.timezone, deps.defaultTimeZone, report);
   // APScheduler's scheduler reads `now` in its own zone; an unknown one is reported through `tz` above when it matters.
   const schedulerTz = defaultTimeZone(deps.defaultTimeZone) ?? UTC;
@@ -81,13 +124,19 @@ export function buildIntervalTrigger(args: Args, deps: TriggerDeps, report: Repo
     if (parsed.success) totalMs += parsed.data * ms;
     else {
       unitsValid = false;
-      report(unit, `${parsed.error.issues[0]?.message ?? 'is invalid'}, not ${JSON.stringify(args[unit])}`);
+      report(
+        unit,
+        `${parsed.error.issues[0]?.message ?? 'is invalid'}, not ${JSON.stringify(args[unit])}`,
+      );
     }
   }
   if (!unitsValid) return null;
   const totalUs = Math.round(totalMs * 1000);
   if (totalUs % 1000 !== 0) {
-    report('seconds', 'the interval has a fraction of a millisecond, which cannot be honoured exactly');
+    report(
+      'seconds',
+      'the interval has a fraction of a millisecond, which cannot be honoured exactly',
+    );
     return null;
   }
   const intervalMs = totalUs === 0 ? 1000 : totalUs / 1000;
@@ -95,34 +144,62 @@ export function buildIntervalTrigger(args: Args, deps: TriggerDeps, report: Repo
   const startDate = isFalsy(args.start_date)
     ? PyDateTime.fromInstant(clock(deps).getTime(), tz).plus(intervalMs)
     : parseDateTime(args.start_date, 'start_date', tz, report);
-  const endDate = isEmpty(args.end_date) ? null : parseDateTime(args.end_date, 'end_date', tz, report);
+  const endDate = isEmpty(args.end_date)
+    ? null
+    : parseDateTime(args.end_date, 'end_date', tz, report);
   const jitter = parseJitter(args.jitter, report);
   if (startDate === undefined || endDate === undefined) return null;
-  return new IntervalTrigger({ intervalMs, tz, schedulerTz, startDate, endDate, jitter, random: deps.random ?? Math.random });
+  return new IntervalTrigger({
+    intervalMs,
+    tz,
+    schedulerTz,
+    startDate,
+    endDate,
+    jitter,
+    random: deps.random ?? Math.random,
+  });
 }
 
 /** `DateTrigger(run_date, timezone)`: without a run_date it runs at the moment it is built. */
 export function buildDateTrigger(args: Args, deps: TriggerDeps, report: Report): Trigger | null {
   const tz = parseTimeZone(args.timezone, deps.defaultTimeZone, report);
-  const runDate = isEmpty(args.run_date) ? PyDateTime.fromInstant(clock(deps).getTime(), tz) : parseDateTime(args.run_date, 'run_date', tz, report);
+  const runDate = isEmpty(args.run_date)
+    ? PyDateTime.fromInstant(clock(deps).getTime(), tz)
+    : parseDateTime(args.run_date, 'run_date', tz, report);
   return runDate === undefined ? null : new DateTrigger(runDate, tz);
 }
 
-const integerText = (value: unknown): unknown => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
+const integerText = (value: unknown): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 const timeOfDaySchema = (max: number) =>
-  z.preprocess(integerText, z.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, `must be 0-${max}`).max(max, `must be 0-${max}`));
+  z.preprocess(
+    integerText,
+    z
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(0, `must be 0-${max}`)
+      .max(max, `must be 0-${max}`),
+  );
 const TRADING_DAY_SCHEMAS = {
   hour: timeOfDaySchema(23),
   minute: timeOfDaySchema(59),
   second: timeOfDaySchema(59),
   offset_days: z.preprocess(
     integerText,
-    z.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(-31, 'must be between -31 and 31').max(31, 'must be between -31 and 31'),
+    z
+      .number({ error: 'must be a whole number of days' })
+      .int('must be a whole number of days')
+      .min(-31, 'must be between -31 and 31')
+      .max(31, 'must be between -31 and 31'),
   ),
 } as const;
 
 /** Ours: `{ hour, minute, second, offset_days, timezone }`, see TradingDayTrigger. */
-export function buildTradingDayTrigger(args: Args, deps: TriggerDeps, report: Report): Trigger | null {
+export function buildTradingDayTrigger(
+  args: Args,
+  deps: TriggerDeps,
+  report: Report,
+): Trigger | null {
   const tz = parseTimeZone(args.timezone, deps.defaultTimeZone, report);
   const values = { hour: 0, minute: 0, second: 0, offset_days: 0 };
   let valid = true;
@@ -132,9 +209,19 @@ export function buildTradingDayTrigger(args: Args, deps: TriggerDeps, report: Re
     if (parsed.success) values[key] = parsed.data;
     else {
       valid = false;
-      report(key, `${parsed.error.issues[0]?.message ?? 'is invalid'}, not ${JSON.stringify(args[key])}`);
+      report(
+        key,
+        `${parsed.error.issues[0]?.message ?? 'is invalid'}, not ${JSON.stringify(args[key])}`,
+      );
     }
   }
   if (!valid) return null;
-  return new TradingDayTrigger({ tz, hour: values.hour, minute: values.minute, second: values.second, offsetDays: values.offset_days, deps });
+  return new TradingDayTrigger({
+    tz,
+    hour: values.hour,
+    minute: values.minute,
+    second: values.second,
+    offsetDays: values.offset_days,
+    deps,
+  });
 }

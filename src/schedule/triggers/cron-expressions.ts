@@ -6,7 +6,20 @@ import { monthRange, type PyDateTime } from './py-datetime.js';
  */
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] as const;
+export const MONTHS = [
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'may',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'oct',
+  'nov',
+  'dec',
+] as const;
 
 /** What an expression needs from its field: the date's value and the field's bounds for that date. */
 export interface FieldView {
@@ -34,7 +47,9 @@ export class AllExpression implements CronExpression {
   validateRange(min: number, max: number): void {
     const range = max - min;
     if (this.step !== null && this.step > range) {
-      throw new ExpressionError(`the step value (${this.step}) is higher than the total range of the expression (${range})`);
+      throw new ExpressionError(
+        `the step value (${this.step}) is higher than the total range of the expression (${range})`,
+      );
     }
   }
 
@@ -61,18 +76,27 @@ export class RangeExpression implements CronExpression {
   ) {
     if (step === 0) throw new ExpressionError('the step must be higher than 0');
     if (last === null && step === null) last = first;
-    if (last !== null && first > last) throw new ExpressionError('the minimum value in a range must not be higher than the maximum');
+    if (last !== null && first > last)
+      throw new ExpressionError('the minimum value in a range must not be higher than the maximum');
     this.first = first;
     this.last = last;
   }
 
   validateRange(min: number, max: number): void {
-    if (this.first < min) throw new ExpressionError(`the first value (${this.first}) is lower than the minimum value (${min})`);
-    if (this.last !== null && this.last > max) throw new ExpressionError(`the last value (${this.last}) is higher than the maximum value (${max})`);
+    if (this.first < min)
+      throw new ExpressionError(
+        `the first value (${this.first}) is lower than the minimum value (${min})`,
+      );
+    if (this.last !== null && this.last > max)
+      throw new ExpressionError(
+        `the last value (${this.last}) is higher than the maximum value (${max})`,
+      );
     // Python's `(self.last or MAX) - self.first`: a last value of 0 also falls back to the maximum.
     const range = (this.last || max) - this.first;
     if (this.step !== null && this.step > range) {
-      throw new ExpressionError(`the step value (${this.step}) is higher than the total range of the expression (${range})`);
+      throw new ExpressionError(
+        `the step value (${this.step}) is higher than the total range of the expression (${range})`,
+      );
     }
   }
 
@@ -86,7 +110,10 @@ export class RangeExpression implements CronExpression {
   }
 
   toString(): string {
-    const range = this.last !== this.first && this.last !== null ? `${this.first}-${this.last}` : String(this.first);
+    const range =
+      this.last !== this.first && this.last !== null
+        ? `${this.first}-${this.last}`
+        : String(this.first);
     return this.step !== null ? `${range}/${this.step}` : range;
   }
 }
@@ -104,7 +131,9 @@ export class NamedRangeExpression extends RangeExpression {
 
   override toString(): string {
     const name = (value: number): string => this.names[value - this.firstNumber] ?? String(value);
-    return this.last !== this.first && this.last !== null ? `${name(this.first)}-${name(this.last)}` : name(this.first);
+    return this.last !== this.first && this.last !== null
+      ? `${name(this.first)}-${name(this.last)}`
+      : name(this.first);
   }
 }
 
@@ -123,7 +152,10 @@ export class WeekdayPositionExpression implements CronExpression {
     const { firstWeekday, days } = monthRange(date.year, date.month);
     let firstHit = this.weekday - firstWeekday + 1;
     if (firstHit <= 0) firstHit += 7;
-    const target = this.position < 5 ? firstHit + this.position * 7 : firstHit + Math.floor((days - firstHit) / 7) * 7;
+    const target =
+      this.position < 5
+        ? firstHit + this.position * 7
+        : firstHit + Math.floor((days - firstHit) / 7) * 7;
     return target <= days && target >= date.day ? target : null;
   }
 

@@ -18,14 +18,50 @@ import { monthRange, type PyDateTime } from './py-datetime.js';
  * significant first. `week` and `day_of_week` are not "real" datetime fields: the search never
  * sets them, it only moves the date on until they match.
  */
-export const FIELD_NAMES = ['year', 'month', 'day', 'week', 'day_of_week', 'hour', 'minute', 'second'] as const;
+export const FIELD_NAMES = [
+  'year',
+  'month',
+  'day',
+  'week',
+  'day_of_week',
+  'hour',
+  'minute',
+  'second',
+] as const;
 export type FieldName = (typeof FIELD_NAMES)[number];
 export type RealFieldName = Exclude<FieldName, 'week' | 'day_of_week'>;
 
-export const MIN_VALUES: Record<FieldName, number> = { year: 1970, month: 1, day: 1, week: 1, day_of_week: 0, hour: 0, minute: 0, second: 0 };
-export const MAX_VALUES: Record<FieldName, number> = { year: 9999, month: 12, day: 31, week: 53, day_of_week: 6, hour: 23, minute: 59, second: 59 };
+export const MIN_VALUES: Record<FieldName, number> = {
+  year: 1970,
+  month: 1,
+  day: 1,
+  week: 1,
+  day_of_week: 0,
+  hour: 0,
+  minute: 0,
+  second: 0,
+};
+export const MAX_VALUES: Record<FieldName, number> = {
+  year: 9999,
+  month: 12,
+  day: 31,
+  week: 53,
+  day_of_week: 6,
+  hour: 23,
+  minute: 59,
+  second: 59,
+};
 /** What an omitted field less significant than the least significant given one means. */
-export const DEFAULT_VALUES: Record<FieldName, string> = { year: '*', month: '1', day: '1', week: '*', day_of_week: '*', hour: '0', minute: '0', second: '0' };
+export const DEFAULT_VALUES: Record<FieldName, string> = {
+  year: '*',
+  month: '1',
+  day: '1',
+  week: '*',
+  day_of_week: '*',
+  hour: '0',
+  minute: '0',
+  second: '0',
+};
 
 export class CronField implements FieldView {
   constructor(
@@ -79,7 +115,9 @@ interface Compiler {
   readonly pattern: RegExp;
   /** Whether APScheduler anchors the pattern at the end too; if not, it ignores what follows the match. */
   readonly anchored: boolean;
-  compile(groups: readonly (string | undefined)[]): CronExpression & { validateRange(min: number, max: number): void };
+  compile(
+    groups: readonly (string | undefined)[],
+  ): CronExpression & { validateRange(min: number, max: number): void };
 }
 
 const int = (text: string | undefined): number | null => (text === undefined ? null : Number(text));
@@ -98,7 +136,10 @@ const RANGE: Compiler = {
 
 function nameIndex(names: readonly string[], name: string, kind: string): number {
   const index = names.indexOf(name.toLowerCase());
-  if (index < 0) throw new ExpressionError(`invalid ${kind} name ${JSON.stringify(name)} (use ${names[0]}-${names[names.length - 1]})`);
+  if (index < 0)
+    throw new ExpressionError(
+      `invalid ${kind} name ${JSON.stringify(name)} (use ${names[0]}-${names[names.length - 1]})`,
+    );
   return index;
 }
 
@@ -106,21 +147,34 @@ const MONTH_RANGE: Compiler = {
   pattern: /^([a-z]+)(?:-([a-z]+))?/i,
   anchored: false,
   compile: ([first = '', last]) =>
-    new NamedRangeExpression(nameIndex(MONTHS, first, 'month') + 1, last ? nameIndex(MONTHS, last, 'month') + 1 : null, MONTHS, 1),
+    new NamedRangeExpression(
+      nameIndex(MONTHS, first, 'month') + 1,
+      last ? nameIndex(MONTHS, last, 'month') + 1 : null,
+      MONTHS,
+      1,
+    ),
 };
 
 const WEEKDAY_RANGE: Compiler = {
   pattern: /^([a-z]+)(?:-([a-z]+))?/i,
   anchored: false,
   compile: ([first = '', last]) =>
-    new NamedRangeExpression(nameIndex(WEEKDAYS, first, 'weekday'), last ? nameIndex(WEEKDAYS, last, 'weekday') : null, WEEKDAYS, 0),
+    new NamedRangeExpression(
+      nameIndex(WEEKDAYS, first, 'weekday'),
+      last ? nameIndex(WEEKDAYS, last, 'weekday') : null,
+      WEEKDAYS,
+      0,
+    ),
 };
 
 const WEEKDAY_POSITION: Compiler = {
   pattern: new RegExp(`^(${WEEKDAY_POSITIONS.join('|')}) +(\\d+|\\w+)`, 'i'),
   anchored: false,
   compile: ([position = '', weekday = '']) =>
-    new WeekdayPositionExpression(WEEKDAY_POSITIONS.indexOf(position.toLowerCase() as (typeof WEEKDAY_POSITIONS)[number]), nameIndex(WEEKDAYS, weekday, 'weekday')),
+    new WeekdayPositionExpression(
+      WEEKDAY_POSITIONS.indexOf(position.toLowerCase() as (typeof WEEKDAY_POSITIONS)[number]),
+      nameIndex(WEEKDAYS, weekday, 'weekday'),
+    ),
 };
 
 const LAST_DAY: Compiler = {
@@ -145,7 +199,8 @@ const FORMS: Record<FieldName, string> = {
   month: '*, */n, a, a-b, a-b/n, a/n with months 1-12, or names jan-dec (e.g. "jan-mar")',
   day: '*, */n, a, a-b, a-b/n, a/n with days 1-31, "xth y" (e.g. "3rd fri"), "last y" (e.g. "last fri") or "last"',
   week: '*, */n, a, a-b, a-b/n or a/n with ISO weeks 1-53',
-  day_of_week: '*, */n, a, a-b, a-b/n, a/n with 0 = mon … 6 = sun, or names mon-sun (e.g. "mon-fri")',
+  day_of_week:
+    '*, */n, a, a-b, a-b/n, a/n with 0 = mon … 6 = sun, or names mon-sun (e.g. "mon-fri")',
   hour: '*, */n, a, a-b, a-b/n or a/n with hours 0-23',
   minute: '*, */n, a, a-b, a-b/n or a/n with minutes 0-59',
   second: '*, */n, a, a-b, a-b/n or a/n with seconds 0-59',
@@ -163,7 +218,9 @@ export function compileField(name: FieldName, value: string, isDefault: boolean)
       problems.push(error.message);
     }
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, field: new CronField(name, expressions, isDefault) };
+  return problems.length > 0
+    ? { ok: false, problems }
+    : { ok: true, field: new CronField(name, expressions, isDefault) };
 }
 
 function compileExpression(name: FieldName, text: string): CronExpression {
@@ -182,11 +239,14 @@ function compileExpression(name: FieldName, text: string): CronExpression {
       expression.validateRange(MIN_VALUES[name], MAX_VALUES[name]);
       return expression;
     } catch (error) {
-      if (error instanceof ExpressionError) throw new ExpressionError(`${JSON.stringify(text)}: ${error.message}${rangeHint(name)}`);
+      if (error instanceof ExpressionError)
+        throw new ExpressionError(`${JSON.stringify(text)}: ${error.message}${rangeHint(name)}`);
       throw error;
     }
   }
-  throw new ExpressionError(`${JSON.stringify(text)} is not a valid expression; ${name} takes ${FORMS[name]}`);
+  throw new ExpressionError(
+    `${JSON.stringify(text)} is not a valid expression; ${name} takes ${FORMS[name]}`,
+  );
 }
 
 function rangeHint(name: FieldName): string {

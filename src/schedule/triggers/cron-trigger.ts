@@ -31,7 +31,9 @@ export class CronTrigger implements Trigger {
   }
 
   describe(): string {
-    const given = this.options.fields.filter((field) => !field.isDefault).map((field) => `${field.name}='${field.toString()}'`);
+    const given = this.options.fields
+      .filter((field) => !field.isDefault)
+      .map((field) => `${field.name}='${field.toString()}'`);
     return `cron[${given.join(', ')}] ${this.timeZone}`;
   }
 
@@ -145,10 +147,16 @@ export class CronTrigger implements Trigger {
 }
 
 function wallFields(values: Partial<Record<RealFieldName, number>>): Parameters<typeof wallOf>[0] {
-  return { year: values.year ?? 1970, month: values.month ?? 1, day: values.day ?? 1, hour: values.hour ?? 0, minute: values.minute ?? 0, second: values.second ?? 0 };
+  return {
+    year: values.year ?? 1970,
+    month: values.month ?? 1,
+    day: values.day ?? 1,
+    hour: values.hour ?? 0,
+    minute: values.minute ?? 0,
+    second: values.second ?? 0,
+  };
 }
 
 function ceilToSecond(ms: number): number {
   return Math.ceil(ms / 1000) * 1000;
 }
-

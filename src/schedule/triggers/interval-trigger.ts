@@ -53,7 +53,8 @@ export class IntervalTrigger implements Trigger {
       const intervals = Math.ceil(difference(nowDate, startDate) / intervalMs);
       next = startDate.plus(intervalMs * intervals);
     }
-    if (this.options.jitter !== null) next = applyJitter(next, this.options.jitter, this.options.random);
+    if (this.options.jitter !== null)
+      next = applyJitter(next, this.options.jitter, this.options.random);
     if (endDate === null || compare(next, endDate) <= 0) return next.toDate();
     return null;
   }

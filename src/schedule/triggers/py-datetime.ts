@@ -37,7 +37,9 @@ export class PyDateTime {
   }
 
   utcoffset(): number {
-    return this.tz.kind === 'fixed' ? this.tz.offsetMs : this.tz.rules.offsetForWall(this.wall, this.fold);
+    return this.tz.kind === 'fixed'
+      ? this.tz.offsetMs
+      : this.tz.rules.offsetForWall(this.wall, this.fold);
   }
 
   /** `timestamp()` in milliseconds. */
@@ -91,7 +93,9 @@ export class PyDateTime {
     // The Thursday of this date's ISO week decides which year the week belongs to.
     date.setUTCDate(date.getUTCDate() + 3 - this.weekday);
     const firstThursday = new Date(Date.UTC(date.getUTCFullYear(), 0, 4));
-    firstThursday.setUTCDate(firstThursday.getUTCDate() + 3 - ((firstThursday.getUTCDay() + 6) % 7));
+    firstThursday.setUTCDate(
+      firstThursday.getUTCDate() + 3 - ((firstThursday.getUTCDay() + 6) % 7),
+    );
     return 1 + Math.round((date.getTime() - firstThursday.getTime()) / (7 * 86_400_000));
   }
 
@@ -114,7 +118,12 @@ export interface WallFields {
 export function wallOf(fields: WallFields): number {
   const date = new Date(0);
   date.setUTCFullYear(fields.year, fields.month - 1, fields.day);
-  date.setUTCHours(fields.hour ?? 0, fields.minute ?? 0, fields.second ?? 0, fields.millisecond ?? 0);
+  date.setUTCHours(
+    fields.hour ?? 0,
+    fields.minute ?? 0,
+    fields.second ?? 0,
+    fields.millisecond ?? 0,
+  );
   return date.getTime();
 }
 

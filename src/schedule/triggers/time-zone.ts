@@ -38,7 +38,10 @@ export class ZoneRules {
   private readonly dayTransitions = new Map<number, Transition | null>();
 
   constructor(readonly name: string) {
-    this.offsetFormat = new Intl.DateTimeFormat('en-US', { timeZone: name, timeZoneName: 'longOffset' });
+    this.offsetFormat = new Intl.DateTimeFormat('en-US', {
+      timeZone: name,
+      timeZoneName: 'longOffset',
+    });
   }
 
   offsetAtInstant(instant: number): number {
@@ -100,9 +103,14 @@ export class ZoneRules {
   private rawOffset(instant: number): number {
     const text = this.offsetFormat.format(instant);
     const match = /GMT(?:([+-])(\d\d):(\d\d)(?::(\d\d))?)?$/.exec(text);
-    if (match === null) throw new Error(`cannot read the UTC offset of ${this.name} from ${JSON.stringify(text)}`);
+    if (match === null)
+      throw new Error(`cannot read the UTC offset of ${this.name} from ${JSON.stringify(text)}`);
     const [, sign, hours = '0', minutes = '0', seconds = '0'] = match;
-    return (sign === '-' ? -1 : 1) * ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000;
+    return (
+      (sign === '-' ? -1 : 1) *
+      ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) *
+      1000
+    );
   }
 }
 

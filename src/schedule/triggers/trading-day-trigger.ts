@@ -55,7 +55,11 @@ export class TradingDayTrigger implements Trigger {
         : Math.ceil(nowMs / 1000) * 1000;
     const firstDay = dayStart(PyDateTime.fromInstant(from, tz).wall);
     for (let day = firstDay; day < firstDay + TRADING_DAY_SEARCH_DAYS * DAY; day += DAY) {
-      const fireAt = new PyDateTime(day + ((hour * 60 + minute) * 60 + second) * 1000, 0, tz).instant();
+      const fireAt = new PyDateTime(
+        day + ((hour * 60 + minute) * 60 + second) * 1000,
+        0,
+        tz,
+      ).instant();
       if (fireAt < from) continue;
       if (await this.isTradingDay(day - offsetDays * DAY)) return new Date(fireAt);
     }

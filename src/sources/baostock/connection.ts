@@ -84,9 +84,14 @@ export class BaoStockConnection {
       };
       const onError = (error: Error): void =>
         giveUp(
-          new BaoStockNetworkError('connect-failed', endpoint, `BaoStock connect to ${endpoint} failed: ${describeSocketError(error)}`, {
-            cause: error,
-          }),
+          new BaoStockNetworkError(
+            'connect-failed',
+            endpoint,
+            `BaoStock connect to ${endpoint} failed: ${describeSocketError(error)}`,
+            {
+              cause: error,
+            },
+          ),
         );
       const onAbort = (): void => giveUp(abortError(signal!));
       const timer = setTimeout(
@@ -109,9 +114,15 @@ export class BaoStockConnection {
   /** Writes one encoded request and resolves with its reply. */
   request(frame: Uint8Array): Promise<BaoStockReply> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.pending) return Promise.reject(new Error('BaoStockConnection is lock-step: a request is already waiting'));
+    if (this.pending)
+      return Promise.reject(
+        new Error('BaoStockConnection is lock-step: a request is already waiting'),
+      );
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(this.replyTimeoutError()), this.options.responseTimeoutMs);
+      const timer = setTimeout(
+        () => this.fail(this.replyTimeoutError()),
+        this.options.responseTimeoutMs,
+      );
       const reader = new FrameReader(this.options.maxReplyBytes ?? BAOSTOCK_DEFAULTS.maxReplyBytes);
       this.pending = { resolve, reject, reader, timer };
       this.socket.write(frame);
@@ -120,7 +131,13 @@ export class BaoStockConnection {
 
   /** Destroys the socket (failing a waiting request) and resolves once it is closed. */
   close(): Promise<void> {
-    this.fail(new BaoStockNetworkError('connection-closed', this.endpoint, `BaoStock connection to ${this.endpoint} was closed by us`));
+    this.fail(
+      new BaoStockNetworkError(
+        'connection-closed',
+        this.endpoint,
+        `BaoStock connection to ${this.endpoint} was closed by us`,
+      ),
+    );
     return this.closed;
   }
 
@@ -131,7 +148,11 @@ export class BaoStockConnection {
   private onData(chunk: Buffer): void {
     const pending = this.pending;
     if (!pending) {
-      this.fail(new BaoStockProtocolError(`BaoStock ${this.endpoint} sent ${chunk.length} bytes while no request was waiting`));
+      this.fail(
+        new BaoStockProtocolError(
+          `BaoStock ${this.endpoint} sent ${chunk.length} bytes while no request was waiting`,
+        ),
+      );
       return;
     }
     let reply: BaoStockReply | undefined;
@@ -162,7 +183,9 @@ export class BaoStockConnection {
   }
 
   private closedError(how: string, cause?: Error): BaoStockNetworkError {
-    const progress = this.pending ? ` before the reply was complete (${this.pending.reader.bytesReceived} bytes received)` : '';
+    const progress = this.pending
+      ? ` before the reply was complete (${this.pending.reader.bytesReceived} bytes received)`
+      : '';
     return new BaoStockNetworkError(
       'connection-closed',
       this.endpoint,
@@ -182,7 +205,9 @@ export class BaoStockConnection {
 }
 
 export function endpointOf(options: { host: string; port: number }): string {
-  return options.host.includes(':') ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
+  return options.host.includes(':')
+    ? `[${options.host}]:${options.port}`
+    : `${options.host}:${options.port}`;
 }
 
 /** The errno code says it best (`ECONNREFUSED`, `ECONNRESET`); Node's message repeats the address. */

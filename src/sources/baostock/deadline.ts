@@ -7,7 +7,11 @@ export interface Deadline {
   dispose(): void;
 }
 
-export function startDeadline(ms: number, parent: AbortSignal | undefined, onTimeout: () => Error): Deadline {
+export function startDeadline(
+  ms: number,
+  parent: AbortSignal | undefined,
+  onTimeout: () => Error,
+): Deadline {
   const controller = new AbortController();
   const onParentAbort = (): void => controller.abort(parent?.reason);
   if (parent?.aborted) controller.abort(parent.reason);

@@ -22,11 +22,7 @@ export class BaoStockProtocolError extends AppError {
 }
 
 export type BaoStockNetworkFailure =
-  | 'connect-failed'
-  | 'connect-timeout'
-  | 'reply-timeout'
-  | 'connection-closed'
-  | 'query-timeout';
+  'connect-failed' | 'connect-timeout' | 'reply-timeout' | 'connection-closed' | 'query-timeout';
 
 /** The network let us down: which way is in `failure`, where in `endpoint` (`host:port`). */
 export class BaoStockNetworkError extends AppError {

@@ -66,7 +66,9 @@ export class FrameReader {
   private append(chunk: Uint8Array): void {
     const needed = this.length + chunk.length;
     if (needed > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.min(this.maxBytes, Math.max(needed, this.buffer.length * 2)));
+      const grown = Buffer.allocUnsafe(
+        Math.min(this.maxBytes, Math.max(needed, this.buffer.length * 2)),
+      );
       this.buffer.copy(grown, 0, 0, this.length);
       this.buffer = grown;
     }
@@ -78,7 +80,9 @@ export class FrameReader {
     if (this.header === undefined) {
       const problem = findHeaderProblem(this.buffer, this.length);
       if (problem !== undefined) {
-        throw new BaoStockProtocolError(`BaoStock reply header is malformed: ${problem}; the reply starts with ${this.preview()}`);
+        throw new BaoStockProtocolError(
+          `BaoStock reply header is malformed: ${problem}; the reply starts with ${this.preview()}`,
+        );
       }
       if (this.length < HEADER_BYTES) return undefined;
       this.header = parseHeader(this.buffer);
@@ -86,7 +90,10 @@ export class FrameReader {
     if (this.compressed === undefined) {
       if (this.length <= HEADER_BYTES) return undefined;
       this.compressed = isCompressed(this.header.type, this.buffer[HEADER_BYTES]!);
-      if (this.compressed && HEADER_BYTES + this.header.length + END_MARKER.length > this.maxBytes) {
+      if (
+        this.compressed &&
+        HEADER_BYTES + this.header.length + END_MARKER.length > this.maxBytes
+      ) {
         throw new BaoStockProtocolError(
           `BaoStock compressed reply declares ${this.header.length} bytes, over the ${this.maxBytes}-byte limit`,
         );
@@ -100,11 +107,14 @@ export class FrameReader {
     const markerAt = this.findMarker(HEADER_BYTES);
     if (markerAt === undefined) return undefined;
     const sepAt = this.buffer.subarray(HEADER_BYTES, markerAt).lastIndexOf(SEP_BYTE);
-    if (sepAt < 0) throw new BaoStockProtocolError('BaoStock reply has no 0x01 separator before its CRC');
+    if (sepAt < 0)
+      throw new BaoStockProtocolError('BaoStock reply has no 0x01 separator before its CRC');
     const bodyEnd = HEADER_BYTES + sepAt;
     const crcText = this.buffer.toString('latin1', bodyEnd + 1, markerAt);
     if (!/^\d{1,10}$/.test(crcText)) {
-      throw new BaoStockProtocolError(`BaoStock reply CRC is not a decimal number: ${JSON.stringify(crcText)}`);
+      throw new BaoStockProtocolError(
+        `BaoStock reply CRC is not a decimal number: ${JSON.stringify(crcText)}`,
+      );
     }
     const computed = crc32(this.buffer, 0, bodyEnd);
     if (Number(crcText) !== computed) {
@@ -126,7 +136,9 @@ export class FrameReader {
     const markerAt = this.findMarker(streamEnd);
     if (markerAt === undefined) {
       if (this.length - streamEnd > MAX_COMPRESSED_TRAILER_BYTES + END_MARKER.length) {
-        throw new BaoStockProtocolError('BaoStock compressed reply has no end marker after its stream');
+        throw new BaoStockProtocolError(
+          'BaoStock compressed reply has no end marker after its stream',
+        );
       }
       return undefined;
     }
@@ -138,11 +150,16 @@ export class FrameReader {
     }
     let inflated: Buffer;
     try {
-      inflated = inflateSync(this.buffer.subarray(HEADER_BYTES, streamEnd), { maxOutputLength: this.maxBytes });
-    } catch (error) {
-      throw new BaoStockProtocolError(`BaoStock compressed reply could not be inflated: ${(error as Error).message}`, {
-        cause: error,
+      inflated = inflateSync(this.buffer.subarray(HEADER_BYTES, streamEnd), {
+        maxOutputLength: this.maxBytes,
       });
+    } catch (error) {
+      throw new BaoStockProtocolError(
+        `BaoStock compressed reply could not be inflated: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     return this.finish(header, true, decodeBody(inflated));
   }

@@ -17,21 +17,31 @@ export interface RequestFrame {
  */
 export function encodeRequest(frame: RequestFrame): Buffer {
   if (frame.version.length !== VERSION_CHARS || !/^[ -~]+$/.test(frame.version)) {
-    throw new ValidationError(`BaoStock version must be 7 printable ASCII characters, got ${JSON.stringify(frame.version)}`);
+    throw new ValidationError(
+      `BaoStock version must be 7 printable ASCII characters, got ${JSON.stringify(frame.version)}`,
+    );
   }
   if (!/^[0-9A-Za-z]{2}$/.test(frame.type)) {
-    throw new ValidationError(`BaoStock message type must be 2 letters or digits, got ${JSON.stringify(frame.type)}`);
+    throw new ValidationError(
+      `BaoStock message type must be 2 letters or digits, got ${JSON.stringify(frame.type)}`,
+    );
   }
   frame.fields.forEach((field, index) => {
     // The protocol has no escaping: either byte would split the frame.
     if (field.includes(SEP) || field.includes('\n')) {
-      throw new ValidationError(`BaoStock request field ${index} contains a 0x01 or line-feed byte: ${JSON.stringify(field)}`);
+      throw new ValidationError(
+        `BaoStock request field ${index} contains a 0x01 or line-feed byte: ${JSON.stringify(field)}`,
+      );
     }
   });
   const body = frame.fields.join(SEP);
   const length = String([...body].length).padStart(10, '0');
-  if (length.length > 10) throw new ValidationError(`BaoStock request body is too long (${length} characters)`);
-  const headerAndBody = Buffer.from(`${frame.version}${SEP}${frame.type}${SEP}${length}${body}`, 'utf8');
+  if (length.length > 10)
+    throw new ValidationError(`BaoStock request body is too long (${length} characters)`);
+  const headerAndBody = Buffer.from(
+    `${frame.version}${SEP}${frame.type}${SEP}${length}${body}`,
+    'utf8',
+  );
   const trailer = Buffer.from(`${SEP}${crcDecimal(headerAndBody)}\n`, 'latin1');
   return Buffer.concat([headerAndBody, trailer]);
 }
@@ -45,7 +55,8 @@ export interface FrameHeader {
 
 const isPrintable = (b: number): boolean => b >= 0x20 && b <= 0x7e;
 const isDigit = (b: number): boolean => b >= 0x30 && b <= 0x39;
-const isAlnum = (b: number): boolean => isDigit(b) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+const isAlnum = (b: number): boolean =>
+  isDigit(b) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
 
 /** What each of the 21 header bytes must be, for a message that says which one was wrong. */
 function expectedAt(index: number): { ok: (b: number) => boolean; what: string } {

@@ -30,7 +30,9 @@ const ms = z.number().int().min(1).max(86_400_000);
 const frameText = z
   .string()
   .min(1)
-  .refine((s) => !s.includes('\x01') && !s.includes('\n'), { message: 'must not contain 0x01 or a line feed' });
+  .refine((s) => !s.includes('\x01') && !s.includes('\n'), {
+    message: 'must not contain 0x01 or a line feed',
+  });
 
 export const baoStockOptionsSchema = z.object({
   host: z.string().min(1).default(D.host),
@@ -48,7 +50,11 @@ export const baoStockOptionsSchema = z.object({
 export type BaoStockSettings = z.output<typeof baoStockOptionsSchema>;
 
 /** Parses with `schema` (unknown keys such as signal and logger are ignored); failures list every field. */
-export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+export function parseOptions<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+): z.output<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const problems = zodProblems(parsed.error);

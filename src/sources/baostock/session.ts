@@ -49,7 +49,10 @@ export class BaoStockSession {
   async logout(): Promise<void> {
     if (!this.connection) return;
     const { version, user, now = () => new Date() } = this.settings;
-    expectSuccess(await this.connection.request(encodeRequest(logoutRequest(version, user, now()))), 'logout');
+    expectSuccess(
+      await this.connection.request(encodeRequest(logoutRequest(version, user, now()))),
+      'logout',
+    );
   }
 
   /** Closes the socket; resolves once it is really closed. */
@@ -70,7 +73,10 @@ export class BaoStockSession {
       maxReplyBytes: this.settings.maxReplyBytes,
       signal,
     });
-    expectSuccess(await this.connection.request(encodeRequest(loginRequest(version, user, password))), 'login');
+    expectSuccess(
+      await this.connection.request(encodeRequest(loginRequest(version, user, password))),
+      'login',
+    );
   }
 
   private async withOneReconnect<T>(action: string, attempt: () => Promise<T>): Promise<T> {
@@ -81,7 +87,10 @@ export class BaoStockSession {
       if (signal?.aborted) throw abortError(signal);
       if (this.reconnected || !isReconnectable(error)) throw error;
       this.reconnected = true;
-      logger?.warn({ err: error, action }, 'BaoStock connection lost; reconnecting and retrying once');
+      logger?.warn(
+        { err: error, action },
+        'BaoStock connection lost; reconnecting and retrying once',
+      );
       await this.close();
       return await attempt();
     }

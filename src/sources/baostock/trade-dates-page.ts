@@ -23,16 +23,25 @@ const dataSchema = z.object({ record: z.array(z.array(z.string())) });
  * Reads one success reply of query_trade_dates (§7.2). Rows are mapped by column name, so a
  * server that reorders its columns still gives the right values.
  */
-export function readTradeDatesPage(reply: BaoStockReply, page: number, knownColumns?: readonly string[]): TradeDatesPage {
+export function readTradeDatesPage(
+  reply: BaoStockReply,
+  page: number,
+  knownColumns?: readonly string[],
+): TradeDatesPage {
   const where = `BaoStock query_trade_dates page ${page}`;
   const fields = reply.fields;
-  if (fields.length < 7) throw new BaoStockProtocolError(`${where}: reply has ${fields.length} fields, expected at least 7`);
+  if (fields.length < 7)
+    throw new BaoStockProtocolError(
+      `${where}: reply has ${fields.length} fields, expected at least 7`,
+    );
   const [, , , , echoedPage = '', echoedPerPage = '', data = ''] = fields;
   if (!/^\d+$/.test(echoedPage) || Number(echoedPage) !== page) {
     throw new BaoStockProtocolError(`${where}: reply echoes page ${JSON.stringify(echoedPage)}`);
   }
   if (!/^[1-9]\d*$/.test(echoedPerPage)) {
-    throw new BaoStockProtocolError(`${where}: rows per page ${JSON.stringify(echoedPerPage)} is not a positive number`);
+    throw new BaoStockProtocolError(
+      `${where}: rows per page ${JSON.stringify(echoedPerPage)} is not a positive number`,
+    );
   }
   const columns = knownColumns ? [...knownColumns] : splitColumns(fields[9] ?? '');
   const records = parseRecords(data, where);
@@ -53,16 +62,25 @@ function parseRecords(data: string, where: string): string[][] {
   try {
     json = JSON.parse(data);
   } catch (error) {
-    throw new BaoStockProtocolError(`${where}: data is not valid JSON (${(error as Error).message})`, { cause: error });
+    throw new BaoStockProtocolError(
+      `${where}: data is not valid JSON (${(error as Error).message})`,
+      { cause: error },
+    );
   }
   const parsed = dataSchema.safeParse(json);
   if (!parsed.success) {
-    throw new BaoStockProtocolError(`${where}: data is not {"record": [[string, ...], ...]}: ${formatProblems(zodProblems(parsed.error, ['data']))}`);
+    throw new BaoStockProtocolError(
+      `${where}: data is not {"record": [[string, ...], ...]}: ${formatProblems(zodProblems(parsed.error, ['data']))}`,
+    );
   }
   return parsed.data.record;
 }
 
-function mapRows(records: string[][], columns: readonly string[], where: string): RawTradeDateRow[] {
+function mapRows(
+  records: string[][],
+  columns: readonly string[],
+  where: string,
+): RawTradeDateRow[] {
   if (records.length === 0) return [];
   const dateAt = columnIndex(columns, 'calendar_date', where);
   const flagAt = columnIndex(columns, 'is_trading_day', where);
@@ -81,7 +99,9 @@ function mapRows(records: string[][], columns: readonly string[], where: string)
 function columnIndex(columns: readonly string[], name: string, where: string): number {
   const index = columns.indexOf(name);
   if (index < 0) {
-    throw new BaoStockProtocolError(`${where}: no ${name} column (columns: ${columns.join(', ') || 'none'})`);
+    throw new BaoStockProtocolError(
+      `${where}: no ${name} column (columns: ${columns.join(', ') || 'none'})`,
+    );
   }
   return index;
 }

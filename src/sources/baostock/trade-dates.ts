@@ -84,14 +84,22 @@ async function readAllPages(
     const read = readTradeDatesPage(reply, page, columns);
     columns ??= read.columns;
     for (const row of read.rows) rows.push(row);
-    logger?.debug({ page, rows: read.rows.length, rowsPerPage: read.rowsPerPage }, 'BaoStock query_trade_dates page read');
+    logger?.debug(
+      { page, rows: read.rows.length, rowsPerPage: read.rowsPerPage },
+      'BaoStock query_trade_dates page read',
+    );
     // §7.3: a short or empty page is the last; the echoed per-page value counts, not ours.
-    if (read.rows.length === 0 || read.rows.length < read.rowsPerPage) return { rows, pages: page, columns };
+    if (read.rows.length === 0 || read.rows.length < read.rowsPerPage)
+      return { rows, pages: page, columns };
   }
 }
 
 /** The data is complete by now; a failed logout is worth a warning, not a failed query. */
-async function logoutQuietly(session: BaoStockSession, signal: AbortSignal, logger: Logger | undefined): Promise<void> {
+async function logoutQuietly(
+  session: BaoStockSession,
+  signal: AbortSignal,
+  logger: Logger | undefined,
+): Promise<void> {
   try {
     await session.logout();
   } catch (error) {

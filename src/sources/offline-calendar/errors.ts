@@ -12,7 +12,8 @@ export class CalendarRangeError extends AppError {
     readonly requested: CalendarRange,
     readonly covered: CalendarRange,
   ) {
-    const asked = requested.from === requested.to ? requested.from : `${requested.from} to ${requested.to}`;
+    const asked =
+      requested.from === requested.to ? requested.from : `${requested.from} to ${requested.to}`;
     super(
       `the offline trading calendar covers ${covered.from} to ${covered.to}; ${asked} is outside it. ` +
         'BaoStock (query_trade_dates) serves dates outside that range.',

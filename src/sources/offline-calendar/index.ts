@@ -2,4 +2,8 @@ export type { CalendarDay, CalendarRange, OfflineCalendar } from './calendar-typ
 export { CalendarRangeError } from './errors.js';
 export { EXCHANGE_WEEKDAY_CLOSURES } from './exchange-closures.js';
 export { createOfflineCalendar } from './offline-calendar.js';
-export { loadChineseDaysHolidays, publicHolidaysFromChineseDaysData, type PublicHolidays } from './public-holidays.js';
+export {
+  loadChineseDaysHolidays,
+  publicHolidaysFromChineseDaysData,
+  type PublicHolidays,
+} from './public-holidays.js';

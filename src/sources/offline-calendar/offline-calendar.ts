@@ -19,14 +19,19 @@ const FIRST_COVERED_YEAR = 2004;
  * Covers 2004-01-01 to 31 December of the last year in the holiday data. `publicHolidays` defaults
  * to the installed chinese-days package; pass other data to try a newer data set.
  */
-export function createOfflineCalendar(publicHolidays: PublicHolidays = loadChineseDaysHolidays()): OfflineCalendar {
+export function createOfflineCalendar(
+  publicHolidays: PublicHolidays = loadChineseDaysHolidays(),
+): OfflineCalendar {
   const { firstYear, lastYear } = publicHolidays;
   if (firstYear > FIRST_COVERED_YEAR || lastYear < FIRST_COVERED_YEAR) {
     throw new ValidationError(
       `public-holiday data covers ${firstYear}–${lastYear}, but the offline calendar needs every year from ${FIRST_COVERED_YEAR}`,
     );
   }
-  const coveredRange: CalendarRange = Object.freeze({ from: `${FIRST_COVERED_YEAR}-01-01`, to: `${lastYear}-12-31` });
+  const coveredRange: CalendarRange = Object.freeze({
+    from: `${FIRST_COVERED_YEAR}-01-01`,
+    to: `${lastYear}-12-31`,
+  });
   const firstDay = parseCalendarDate(coveredRange.from, 'coveredRange.from');
   const lastDay = parseCalendarDate(coveredRange.to, 'coveredRange.to');
   const warnFromDay = parseCalendarDate(`${lastYear}-12-01`, 'warning start');
@@ -39,7 +44,8 @@ export function createOfflineCalendar(publicHolidays: PublicHolidays = loadChine
   const requireCovered = (from: DayNumber, to: DayNumber, requested: CalendarRange): void => {
     if (from < firstDay || to > lastDay) throw new CalendarRangeError(requested, coveredRange);
   };
-  const isTradingDayNumber = (day: DayNumber, date: string): boolean => isWeekday(day) && !closedDates.has(date);
+  const isTradingDayNumber = (day: DayNumber, date: string): boolean =>
+    isWeekday(day) && !closedDates.has(date);
 
   return {
     coveredRange,

@@ -35,7 +35,10 @@ export function publicHolidaysFromChineseDaysData(data: unknown): PublicHolidays
   const parsed = chineseDaysSchema.safeParse(data);
   if (!parsed.success) {
     const problems = zodProblems(parsed.error, ['chinese-days.json']);
-    throw new ValidationError(`chinese-days holiday data is malformed:\n${formatProblems(problems)}`, problems);
+    throw new ValidationError(
+      `chinese-days holiday data is malformed:\n${formatProblems(problems)}`,
+      problems,
+    );
   }
   const dates = Object.keys(parsed.data.holidays);
   const years = new Set(dates.map((date) => Number(date.slice(0, 4))));
@@ -47,7 +50,9 @@ export function publicHolidaysFromChineseDaysData(data: unknown): PublicHolidays
   // A year without any holiday means the data set skipped it; every real year has New Year's Day.
   for (let year = firstYear; year <= lastYear; year++) {
     if (!years.has(year)) {
-      throw new ValidationError(`chinese-days holiday data has no holidays in ${year}, between ${firstYear} and ${lastYear}`);
+      throw new ValidationError(
+        `chinese-days holiday data has no holidays in ${year}, between ${firstYear} and ${lastYear}`,
+      );
     }
   }
   return { dates: new Set(dates), firstYear, lastYear };

@@ -38,17 +38,26 @@ export function checkValue<Row>(column: UpsertColumn<Row>, value: unknown): stri
   if (value === null || value === undefined) return column.nullable ? null : 'is required';
   switch (column.kind) {
     case 'date':
-      return typeof value === 'string' && isCalendarDate(value) ? null : `must be a date as YYYY-MM-DD, got ${describe(value)}`;
+      return typeof value === 'string' && isCalendarDate(value)
+        ? null
+        : `must be a date as YYYY-MM-DD, got ${describe(value)}`;
     case 'boolean':
       return typeof value === 'boolean' ? null : `must be true or false, got ${describe(value)}`;
     case 'integer':
       return Number.isSafeInteger(value) ? null : `must be a whole number, got ${describe(value)}`;
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? null : `must be a finite number, got ${describe(value)}`;
+      return typeof value === 'number' && Number.isFinite(value)
+        ? null
+        : `must be a finite number, got ${describe(value)}`;
     case 'text':
       if (typeof value !== 'string') return `must be a string, got ${describe(value)}`;
-      if (SURROGATE.test(value) && LONE_SURROGATE.test(value)) return 'holds an unpaired UTF-16 surrogate (not valid Unicode)';
-      if (column.maxLength !== null && value.length > column.maxLength && codePoints(value) > column.maxLength) {
+      if (SURROGATE.test(value) && LONE_SURROGATE.test(value))
+        return 'holds an unpaired UTF-16 surrogate (not valid Unicode)';
+      if (
+        column.maxLength !== null &&
+        value.length > column.maxLength &&
+        codePoints(value) > column.maxLength
+      ) {
         return `is longer than ${column.maxLength} characters`;
       }
       return null;
@@ -89,7 +98,8 @@ function codePoints(text: string): number {
 function describe(value: unknown): string {
   let text: string;
   if (typeof value === 'string') text = JSON.stringify(value);
-  else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') text = String(value);
+  else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    text = String(value);
   else text = Object.prototype.toString.call(value);
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

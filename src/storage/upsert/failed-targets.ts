@@ -11,5 +11,8 @@ export function failedTargetsError(results: readonly TargetWriteResult[]): Targe
   const names = failed.map((r) => r.target);
   const written = results.filter((r) => r.ok).map((r) => r.target);
   const summary = `${failed.length} of ${results.length} target${results.length > 1 ? 's' : ''} failed (${names.join(', ')})${written.length > 0 ? `; written: ${written.join(', ')}` : ''}`;
-  return new TargetWriteError(names.join(', '), `${summary}\n${failed.map((r) => r.error ?? 'failed').join('\n')}`);
+  return new TargetWriteError(
+    names.join(', '),
+    `${summary}\n${failed.map((r) => r.error ?? 'failed').join('\n')}`,
+  );
 }

@@ -4,5 +4,10 @@ export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 export { tradeDayTable, type TradeDayRow } from './trade-day-table.js';
 export { isTransient } from './transient-errors.js';
 export { upsertRows, type TargetWriteResult, type UpsertOptions } from './upsert-rows.js';
-export { defineUpsertTable, type UpsertColumn, type UpsertTable, type UpsertTableDefinition } from './upsert-table.js';
+export {
+  defineUpsertTable,
+  type UpsertColumn,
+  type UpsertTable,
+  type UpsertTableDefinition,
+} from './upsert-table.js';
 export { StatementTimeoutError } from './write-errors.js';

@@ -23,7 +23,12 @@ export interface MysqlTuples {
  * The change time is one literal for the whole write (the same on every target), in UTC as
  * Drizzle's DATETIME mapping reads it back.
  */
-export function renderMysqlTuples<Row>(table: UpsertTable<Row>, rows: readonly Row[], changedAt: Date, mode: MysqlLiteralMode): MysqlTuples {
+export function renderMysqlTuples<Row>(
+  table: UpsertTable<Row>,
+  rows: readonly Row[],
+  changedAt: Date,
+  mode: MysqlLiteralMode,
+): MysqlTuples {
   const columns = [...table.key, ...table.compared];
   const sqlMode = { noBackslashEscapes: mode.noBackslashEscapes };
   const tail = table.changedAt ? `,${mysqlDatetime(changedAt)})` : ')';
@@ -43,7 +48,11 @@ export function renderMysqlTuples<Row>(table: UpsertTable<Row>, rows: readonly R
   return { tuples, bytes };
 }
 
-function literal<Row>(column: UpsertColumn<Row>, value: unknown, sqlMode: { noBackslashEscapes: boolean }): string {
+function literal<Row>(
+  column: UpsertColumn<Row>,
+  value: unknown,
+  sqlMode: { noBackslashEscapes: boolean },
+): string {
   if (value === null || value === undefined) return 'NULL';
   // checkRows has checked the value against its column's kind.
   const checked = value as string | number | boolean;

@@ -55,14 +55,21 @@ export function fixedStatementBytes<Row>(table: UpsertTable<Row>): number {
  * and a comma between each two. Returns the end index of each chunk. A row that cannot fit even
  * alone is an error (no statement could carry it).
  */
-export function planChunks(tupleBytes: Uint32Array, fixedBytes: number, limitBytes: number): number[] {
+export function planChunks(
+  tupleBytes: Uint32Array,
+  fixedBytes: number,
+  limitBytes: number,
+): number[] {
   const budget = limitBytes - fixedBytes;
   const ends: number[] = [];
   let size = 0;
   let count = 0;
   for (let i = 0; i < tupleBytes.length; i++) {
     const bytes = tupleBytes[i]!;
-    if (bytes > budget) throw new RangeError(`row ${i} needs ${bytes + fixedBytes} bytes in one statement, over the limit of ${limitBytes}`);
+    if (bytes > budget)
+      throw new RangeError(
+        `row ${i} needs ${bytes + fixedBytes} bytes in one statement, over the limit of ${limitBytes}`,
+      );
     const added = count === 0 ? bytes : bytes + 1;
     if (size + added > budget) {
       ends.push(i);
@@ -78,6 +85,12 @@ export function planChunks(tupleBytes: Uint32Array, fixedBytes: number, limitByt
 }
 
 /** The statement size limit for a target: its packet limit less a margin, and our own cap. */
-export function statementLimit(maxAllowedPacket: number, maxStatementBytes = DEFAULT_MAX_STATEMENT_BYTES): number {
-  return Math.min(maxAllowedPacket - PACKET_SAFETY_BYTES - Math.ceil(maxAllowedPacket * 0.01), maxStatementBytes);
+export function statementLimit(
+  maxAllowedPacket: number,
+  maxStatementBytes = DEFAULT_MAX_STATEMENT_BYTES,
+): number {
+  return Math.min(
+    maxAllowedPacket - PACKET_SAFETY_BYTES - Math.ceil(maxAllowedPacket * 0.01),
+    maxStatementBytes,
+  );
 }

@@ -3,7 +3,12 @@ import { drizzle } from 'drizzle-orm/mysql2';
 import type { ResultSetHeader } from 'mysql2';
 import type { MysqlTarget } from '../mysql-target.js';
 import type { MysqlLiteralMode, MysqlTuples } from './mysql-literals.js';
-import { fixedStatementBytes, planChunks, statementLimit, upsertStatement } from './mysql-statement.js';
+import {
+  fixedStatementBytes,
+  planChunks,
+  statementLimit,
+  upsertStatement,
+} from './mysql-statement.js';
 import type { AttemptContext, Phase } from './attempt-context.js';
 import { StatementGuard } from './statement-guard.js';
 import type { UpsertTable } from './upsert-table.js';
@@ -27,10 +32,20 @@ export async function writeMysqlOnce<Row>(
   context.signal?.throwIfAborted();
   phase.current = 'preparing the statements';
   const { tuples, bytes } = tuplesFor({ noBackslashEscapes });
-  const ends = planChunks(bytes, fixedStatementBytes(table), statementLimit(maxAllowedPacket, context.maxStatementBytes));
+  const ends = planChunks(
+    bytes,
+    fixedStatementBytes(table),
+    statementLimit(maxAllowedPacket, context.maxStatementBytes),
+  );
   phase.current = 'connect';
   const connection = await pool.getConnection();
-  const guard = new StatementGuard(connection, pool, target.config.pool.queryTimeoutMs, context.signal, context.countStatement);
+  const guard = new StatementGuard(
+    connection,
+    pool,
+    target.config.pool.queryTimeoutMs,
+    context.signal,
+    context.countStatement,
+  );
   const counts = noCounts();
   let failure: unknown;
   let begun = false;
@@ -48,7 +63,10 @@ export async function writeMysqlOnce<Row>(
           phase.current = `INSERT ${index + 1} of ${ends.length}`;
           context.countStatement();
           const values = sql.raw(tuples.slice(start, end).join(','));
-          const [header] = (await guard.run(phase.current, tx.execute(upsertStatement(table, values)))) as unknown as [ResultSetHeader];
+          const [header] = (await guard.run(
+            phase.current,
+            tx.execute(upsertStatement(table, values)),
+          )) as unknown as [ResultSetHeader];
           addCounts(counts, countsFromOkPacket(end - start, header.affectedRows, header.info));
           start = end;
           context.progress(end);
@@ -81,5 +99,7 @@ export async function writeMysqlOnce<Row>(
 }
 
 function isFatal(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { fatal?: unknown }).fatal === true;
+  return (
+    typeof error === 'object' && error !== null && (error as { fatal?: unknown }).fatal === true
+  );
 }

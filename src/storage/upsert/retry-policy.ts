@@ -13,10 +13,20 @@ export interface RetryPolicy {
 }
 
 /** Four attempts over about 2.5 s: a restarting server or a deadlock victim gets through; a dead one fails fast. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 4, firstDelayMs: 250, factor: 2.5, maxDelayMs: 5000, jitter: 0.2 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attempts: 4,
+  firstDelayMs: 250,
+  factor: 2.5,
+  maxDelayMs: 5000,
+  jitter: 0.2,
+};
 
 /** The wait after failed attempt number `attempt` (1-based). */
-export function retryDelayMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function retryDelayMs(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const base = Math.min(policy.maxDelayMs, policy.firstDelayMs * policy.factor ** (attempt - 1));
   return Math.round(base * (1 - policy.jitter * random()));
 }

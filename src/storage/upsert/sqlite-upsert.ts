@@ -39,7 +39,10 @@ export async function writeSqliteOnce<Row>(
   const columns = [...table.key, ...table.compared];
   const width = insertColumnNames(table).length;
   const rowsPerStatement = Math.max(1, Math.floor(MAX_VALUES_PER_STATEMENT / width));
-  const changedAtValue = table.changedAt?.sqlite === 'epoch-s' ? Math.floor(changedAt.getTime() / 1000) : changedAt.getTime();
+  const changedAtValue =
+    table.changedAt?.sqlite === 'epoch-s'
+      ? Math.floor(changedAt.getTime() / 1000)
+      : changedAt.getTime();
   const countRows = sql`SELECT count(*) AS n FROM ${table.sqlite}`;
 
   phase.current = 'BEGIN';
@@ -61,7 +64,9 @@ export async function writeSqliteOnce<Row>(
             prepared.set(end - start, statement);
           }
           context.countStatement();
-          changes += statement.run(boundValues(columns, rows, start, end, table.changedAt ? changedAtValue : undefined)).changes;
+          changes += statement.run(
+            boundValues(columns, rows, start, end, table.changedAt ? changedAtValue : undefined),
+          ).changes;
           context.progress(end);
         }
         context.countStatement();
@@ -81,10 +86,18 @@ export async function writeSqliteOnce<Row>(
 /** The statement for `rowCount` rows, with a `?` for each value. */
 function statementText<Row>(table: UpsertTable<Row>, rowCount: number, width: number): string {
   const tuple = `(${new Array<string>(width).fill('?').join(',')})`;
-  return dialect.sqlToQuery(upsertStatement(table, sql.raw(new Array<string>(rowCount).fill(tuple).join(',')))).sql;
+  return dialect.sqlToQuery(
+    upsertStatement(table, sql.raw(new Array<string>(rowCount).fill(tuple).join(','))),
+  ).sql;
 }
 
-function boundValues<Row>(columns: readonly UpsertColumn<Row>[], rows: readonly Row[], start: number, end: number, changedAt: number | undefined): Array<string | number | null> {
+function boundValues<Row>(
+  columns: readonly UpsertColumn<Row>[],
+  rows: readonly Row[],
+  start: number,
+  end: number,
+  changedAt: number | undefined,
+): Array<string | number | null> {
   const values: Array<string | number | null> = [];
   for (let i = start; i < end; i++) {
     const row = rows[i]!;
@@ -110,7 +123,10 @@ function upsertStatement<Row>(table: UpsertTable<Row>, values: SQL): SQL {
     table.key.map((c) => id(c.name)),
     sql.raw(','),
   );
-  const assigned = [...(table.changedAt ? [table.changedAt.name] : []), ...table.compared.map((c) => c.name)];
+  const assigned = [
+    ...(table.changedAt ? [table.changedAt.name] : []),
+    ...table.compared.map((c) => c.name),
+  ];
   const set = sql.join(
     assigned.map((name) => sql`${id(name)} = excluded.${id(name)}`),
     sql.raw(', '),

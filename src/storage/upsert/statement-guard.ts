@@ -40,7 +40,10 @@ export class StatementGuard {
   /** Starts the clock for the statement about to be sent. */
   arm(statement: string): void {
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#interrupt(new StatementTimeoutError(statement, this.timeoutMs)), this.timeoutMs);
+    this.#timer = setTimeout(
+      () => this.#interrupt(new StatementTimeoutError(statement, this.timeoutMs)),
+      this.timeoutMs,
+    );
   }
 
   /** Runs one statement, unless or until the transaction is interrupted. */

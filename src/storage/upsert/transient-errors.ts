@@ -36,7 +36,9 @@ const TRANSIENT_CODES = new Set([
 ]);
 
 /** Server error numbers, for drivers that report only those (CR_SERVER_GONE_ERROR, CR_SERVER_LOST …). */
-const TRANSIENT_ERRNOS = new Set([1040, 1053, 1158, 1159, 1160, 1161, 1203, 1205, 1213, 1927, 2002, 2003, 2006, 2013, 2055]);
+const TRANSIENT_ERRNOS = new Set([
+  1040, 1053, 1158, 1159, 1160, 1161, 1203, 1205, 1213, 1927, 2002, 2003, 2006, 2013, 2055,
+]);
 
 interface DriverError {
   code?: unknown;
@@ -48,12 +50,17 @@ interface DriverError {
 
 /** True when the error, or an error it wraps, is one a later attempt can get past. */
 export function isTransient(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 5; depth++) {
+  for (
+    let e: unknown = error, depth = 0;
+    e !== null && typeof e === 'object' && depth < 5;
+    depth++
+  ) {
     const d = e as DriverError;
     if (typeof d.code === 'string' && TRANSIENT_CODES.has(d.code)) return true;
     if (typeof d.errno === 'number' && TRANSIENT_ERRNOS.has(d.errno)) return true;
     // mysql2, asked to run a command on a connection that already died.
-    if (d.fatal === true && typeof d.message === 'string' && d.message.includes('closed state')) return true;
+    if (d.fatal === true && typeof d.message === 'string' && d.message.includes('closed state'))
+      return true;
     e = d.cause;
   }
   return false;

@@ -70,9 +70,14 @@ export async function upsertRows<Row>(
     }
     return tuples;
   };
-  const results = await Promise.all(targets.map((target) => writeTarget(target, table, rows, changedAt, tuplesFor, options)));
+  const results = await Promise.all(
+    targets.map((target) => writeTarget(target, table, rows, changedAt, tuplesFor, options)),
+  );
   if (signal?.aborted) {
-    options.logger?.warn({ table: table.name, results }, 'upsert aborted; open transactions were rolled back');
+    options.logger?.warn(
+      { table: table.name, results },
+      'upsert aborted; open transactions were rolled back',
+    );
     throw abortReason(signal);
   }
   return results;
@@ -91,7 +96,10 @@ async function writeTarget<Row>(
   const log = options.logger;
   let statements = 0;
   let attempts = 0;
-  const finish = (counts: WriteCounts | null, error: TargetWriteError | null): TargetWriteResult => ({
+  const finish = (
+    counts: WriteCounts | null,
+    error: TargetWriteError | null,
+  ): TargetWriteResult => ({
     target: target.name,
     dialect: target.dialect,
     ok: error === null,
@@ -122,19 +130,35 @@ async function writeTarget<Row>(
           ? await writeMysqlOnce(target, table, tuplesFor, context, phase)
           : await writeSqliteOnce(target, table, rows, changedAt, context, phase);
       // Debug only: the result goes back to the caller, who reports it (a storager logs it in its job).
-      log?.debug({ target: target.name, table: table.name, ...counts, statements, attempts }, 'rows upserted');
+      log?.debug(
+        { target: target.name, table: table.name, ...counts, statements, attempts },
+        'rows upserted',
+      );
       return finish(counts, null);
     } catch (caught) {
       const error = withoutQueryText(caught);
-      if (options.signal?.aborted) return finish(null, failure(target.name, phase, attempts, abortReason(options.signal)));
+      if (options.signal?.aborted)
+        return finish(null, failure(target.name, phase, attempts, abortReason(options.signal)));
       const transient = isTransient(error);
       if (!transient || attempts >= policy.attempts) {
         const failed = failure(target.name, phase, attempts, error);
-        log?.debug({ target: target.name, table: table.name, attempts, transient, err: failed.message }, 'upsert failed on a target');
+        log?.debug(
+          { target: target.name, table: table.name, attempts, transient, err: failed.message },
+          'upsert failed on a target',
+        );
         return finish(null, failed);
       }
       const delayMs = retryDelayMs(policy, attempts);
-      log?.warn({ target: target.name, table: table.name, attempt: attempts, delayMs, err: describe(target.name, error) }, 'transient failure; retrying the write');
+      log?.warn(
+        {
+          target: target.name,
+          table: table.name,
+          attempt: attempts,
+          delayMs,
+          err: describe(target.name, error),
+        },
+        'transient failure; retrying the write',
+      );
       try {
         await sleep(delayMs, options.signal);
       } catch (aborted) {
@@ -147,7 +171,11 @@ async function writeTarget<Row>(
 function failure(target: string, phase: Phase, attempts: number, error: unknown): TargetWriteError {
   const where = phase.current === 'connect' ? 'connecting' : phase.current;
   const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
-  return new TargetWriteError(target, `write failed at ${where}${tries}: ${describe(target, error)}`, { cause: error });
+  return new TargetWriteError(
+    target,
+    `write failed at ${where}${tries}: ${describe(target, error)}`,
+    { cause: error },
+  );
 }
 
 /** The error's message with its driver code, without a repeated `storage target "x":` prefix. */
@@ -161,7 +189,11 @@ function describe(target: string, error: unknown): string {
 }
 
 function codeOf(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 5; depth++) {
+  for (
+    let e: unknown = error, depth = 0;
+    e !== null && typeof e === 'object' && depth < 5;
+    depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && code !== 'TARGET_UNAVAILABLE') return code;
     e = (e as { cause?: unknown }).cause;

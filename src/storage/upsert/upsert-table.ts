@@ -55,7 +55,9 @@ export interface UpsertTableDefinition<Row> {
 export function defineUpsertTable<Row>(definition: UpsertTableDefinition<Row>): UpsertTable<Row> {
   const name = getTableName(definition.mysql);
   if (getTableName(definition.sqlite) !== name) {
-    throw new Error(`upsert table ${name}: the SQLite table is named ${getTableName(definition.sqlite)}`);
+    throw new Error(
+      `upsert table ${name}: the SQLite table is named ${getTableName(definition.sqlite)}`,
+    );
   }
   if (definition.key.length === 0) throw new Error(`upsert table ${name}: no key column`);
   if (definition.compared.length === 0) throw new Error(`upsert table ${name}: no compared column`);
@@ -65,8 +67,12 @@ export function defineUpsertTable<Row>(definition: UpsertTableDefinition<Row>): 
   const pair = (field: string): [Column, Column] => {
     const my = mysqlColumns[field];
     const lite = sqliteColumns[field];
-    if (!my || !lite) throw new Error(`upsert table ${name}: "${field}" is not a column of both table definitions`);
-    if (my.name !== lite.name) throw new Error(`upsert table ${name}: "${field}" is ${my.name} in MySQL but ${lite.name} in SQLite`);
+    if (!my || !lite)
+      throw new Error(`upsert table ${name}: "${field}" is not a column of both table definitions`);
+    if (my.name !== lite.name)
+      throw new Error(
+        `upsert table ${name}: "${field}" is ${my.name} in MySQL but ${lite.name} in SQLite`,
+      );
     return [my, lite];
   };
   const column = (field: keyof Row & string): UpsertColumn<Row> => {
@@ -78,7 +84,8 @@ export function defineUpsertTable<Row>(definition: UpsertTableDefinition<Row>): 
   let changedAt: ChangedAtColumn | null = null;
   if (definition.changedAt !== undefined) {
     const [my, lite] = pair(definition.changedAt);
-    if (my.columnType !== 'MySqlDateTime') throw new Error(`upsert table ${name}: ${my.name} must be a DATETIME (mode 'date') in MySQL`);
+    if (my.columnType !== 'MySqlDateTime')
+      throw new Error(`upsert table ${name}: ${my.name} must be a DATETIME (mode 'date') in MySQL`);
     const mode = (lite as Column & { mode?: string }).mode;
     if (lite.columnType !== 'SQLiteTimestamp' && lite.columnType !== 'SQLiteInteger') {
       throw new Error(`upsert table ${name}: ${lite.name} must be an integer timestamp in SQLite`);
@@ -90,7 +97,8 @@ export function defineUpsertTable<Row>(definition: UpsertTableDefinition<Row>): 
   const compared = definition.compared.map(column);
   const names = [...key, ...compared].map((c) => c.name);
   if (changedAt) names.push(changedAt.name);
-  if (new Set(names).size !== names.length) throw new Error(`upsert table ${name}: a column is listed twice`);
+  if (new Set(names).size !== names.length)
+    throw new Error(`upsert table ${name}: a column is listed twice`);
   return { name, mysql: definition.mysql, sqlite: definition.sqlite, key, compared, changedAt };
 }
 
@@ -116,7 +124,9 @@ function kindOf(table: string, column: Column): { kind: ValueKind; maxLength: nu
     case 'MySqlReal':
       return { kind: 'number', maxLength: null };
     default:
-      throw new Error(`upsert table ${table}: column ${column.name} has type ${column.columnType}, which the upsert cannot render`);
+      throw new Error(
+        `upsert table ${table}: column ${column.name} has type ${column.columnType}, which the upsert cannot render`,
+      );
   }
 }
 

@@ -32,12 +32,20 @@ export function countsFromOkPacket(rows: number, affectedRows: number, info: str
     const inserted = affectedRows - 2 * updated;
     counts = { inserted, updated, unchanged: rows - inserted - updated };
   } else if (rows === 1 && affectedRows >= 0 && affectedRows <= 2) {
-    counts = { inserted: affectedRows === 1 ? 1 : 0, updated: affectedRows === 2 ? 1 : 0, unchanged: affectedRows === 0 ? 1 : 0 };
+    counts = {
+      inserted: affectedRows === 1 ? 1 : 0,
+      updated: affectedRows === 2 ? 1 : 0,
+      unchanged: affectedRows === 0 ? 1 : 0,
+    };
   } else {
-    throw new Error(`cannot count the upsert of ${rows} rows: the server reported ${affectedRows} affected rows and no duplicate count (info ${JSON.stringify(info)})`);
+    throw new Error(
+      `cannot count the upsert of ${rows} rows: the server reported ${affectedRows} affected rows and no duplicate count (info ${JSON.stringify(info)})`,
+    );
   }
   if (counts.inserted < 0 || counts.unchanged < 0) {
-    throw new Error(`inconsistent upsert counts for ${rows} rows: affectedRows ${affectedRows}, info ${JSON.stringify(info)} (is the connection using CLIENT_FOUND_ROWS?)`);
+    throw new Error(
+      `inconsistent upsert counts for ${rows} rows: affectedRows ${affectedRows}, info ${JSON.stringify(info)} (is the connection using CLIENT_FOUND_ROWS?)`,
+    );
   }
   return counts;
 }

@@ -9,7 +9,9 @@ export class StatementTimeoutError extends AppError {
     readonly statement: string,
     readonly timeoutMs: number,
   ) {
-    super(`${statement} took longer than ${timeoutMs} ms (queryTimeoutMs); the connection was dropped and the transaction rolled back`);
+    super(
+      `${statement} took longer than ${timeoutMs} ms (queryTimeoutMs); the connection was dropped and the transaction rolled back`,
+    );
   }
 }
 

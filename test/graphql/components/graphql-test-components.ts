@@ -8,7 +8,11 @@ import { z } from 'zod';
 import { defineComponent } from '../../../src/components/component.js';
 import { spin } from './work/spin.js';
 
-export { collectStorager, doubleProcessor, rowsProducer } from '../../components/test-components.js';
+export {
+  collectStorager,
+  doubleProcessor,
+  rowsProducer,
+} from '../../components/test-components.js';
 
 export const chattyProducer = defineComponent({
   name: 'TestChattyProducer',
@@ -52,7 +56,12 @@ export const cpuProducer = defineComponent({
     let iterations = 0;
     for (let round = 0; round < args.times; round++) {
       const result = args.offload
-        ? await services.workers.run<ReturnType<typeof spin>>(new URL('./work/spin.ts', import.meta.url), 'spin', { ms: args.ms }, signal)
+        ? await services.workers.run<ReturnType<typeof spin>>(
+            new URL('./work/spin.ts', import.meta.url),
+            'spin',
+            { ms: args.ms },
+            signal,
+          )
         : spin({ ms: args.ms });
       iterations += result.iterations;
       if (!args.offload) await new Promise((resolve) => setImmediate(resolve));

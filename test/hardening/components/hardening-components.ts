@@ -7,7 +7,11 @@ import { z } from 'zod';
 import { defineComponent } from '../../../src/components/component.js';
 import type { TradeDayRow } from '../../../src/storage/upsert/index.js';
 
-export { collectStorager, doubleProcessor, rowsProducer } from '../../components/test-components.js';
+export {
+  collectStorager,
+  doubleProcessor,
+  rowsProducer,
+} from '../../components/test-components.js';
 export { chattyProducer } from '../../graphql/components/graphql-test-components.js';
 
 const DAY_MS = 86_400_000;
@@ -15,7 +19,8 @@ const DAY_MS = 86_400_000;
 export const tradeDayRowsProducer = defineComponent({
   name: 'TestTradeDayRows',
   kind: 'PRODUCER',
-  description: 'Produces `rows` consecutive calendar days from `from`, every weekday a trading day, shaped as the trade-day storager takes them.',
+  description:
+    'Produces `rows` consecutive calendar days from `from`, every weekday a trading day, shaped as the trade-day storager takes them.',
   argumentsSchema: z.strictObject({
     rows: z.number().int().min(0).max(2_000_000),
     from: z.iso.date().default('1000-01-01'),
@@ -27,7 +32,11 @@ export const tradeDayRowsProducer = defineComponent({
     for (let i = 0; i < args.rows; i++) {
       const day = new Date(start + i * DAY_MS);
       const weekday = day.getUTCDay();
-      rows[i] = { calendarDate: day.toISOString().slice(0, 10), isTradingDay: weekday !== 0 && weekday !== 6, source: args.source };
+      rows[i] = {
+        calendarDate: day.toISOString().slice(0, 10),
+        isTradingDay: weekday !== 0 && weekday !== 6,
+        source: args.source,
+      };
     }
     logger.info(`produced ${args.rows} trade-day rows from ${args.from}`);
     return rows;
@@ -45,7 +54,8 @@ const THROWN = {
 export const throwingComponent = defineComponent({
   name: 'TestThrowing',
   kind: 'PRODUCER',
-  description: 'Throws `message` (as an Error, a bare string, null or a plain object), synchronously or from an awaited promise, after logging a line.',
+  description:
+    'Throws `message` (as an Error, a bare string, null or a plain object), synchronously or from an awaited promise, after logging a line.',
   argumentsSchema: z.strictObject({
     message: z.string().default('thrown on purpose'),
     thrown: z.enum(['error', 'string', 'null', 'object']).default('error'),

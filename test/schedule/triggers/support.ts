@@ -1,18 +1,28 @@
 import assert from 'node:assert/strict';
-import { parseTrigger, upcomingFireTimes, type Trigger, type TriggerDeps } from '../../../src/schedule/triggers/index.js';
+import {
+  parseTrigger,
+  upcomingFireTimes,
+  type Trigger,
+  type TriggerDeps,
+} from '../../../src/schedule/triggers/index.js';
 
 /** Deps for triggers that never consult the calendar; a fixed random for jitter. */
 export function testDeps(overrides: Partial<TriggerDeps> = {}): TriggerDeps {
   return {
     defaultTimeZone: 'Asia/Shanghai',
-    isTradingDay: () => Promise.reject(new Error('this trigger should not consult the trading calendar')),
+    isTradingDay: () =>
+      Promise.reject(new Error('this trigger should not consult the trading calendar')),
     warn: (message) => assert.fail(`unexpected warning: ${message}`),
     random: () => 0.5,
     ...overrides,
   };
 }
 
-export function trigger(type: string, args: Record<string, unknown>, overrides: Partial<TriggerDeps> = {}): Trigger {
+export function trigger(
+  type: string,
+  args: Record<string, unknown>,
+  overrides: Partial<TriggerDeps> = {},
+): Trigger {
   return parseTrigger({ type, arguments: args }, testDeps(overrides));
 }
 

@@ -19,9 +19,15 @@ export interface RangeInputs {
  */
 export function defaultFetchRange(inputs: RangeInputs): CalendarRange {
   const endOfYear = `${inputs.today.slice(0, 4)}-12-31`;
-  if (inputs.fullRefresh || inputs.latestStored === null) return { from: FIRST_TRADE_DAY, to: endOfYear };
-  const from = DateTime.fromISO(inputs.latestStored, { zone: 'UTC' }).minus({ days: inputs.safetyDays }).toISODate()!;
-  return { from: from < FIRST_TRADE_DAY ? FIRST_TRADE_DAY : from, to: endOfYear > inputs.latestStored ? endOfYear : inputs.latestStored };
+  if (inputs.fullRefresh || inputs.latestStored === null)
+    return { from: FIRST_TRADE_DAY, to: endOfYear };
+  const from = DateTime.fromISO(inputs.latestStored, { zone: 'UTC' })
+    .minus({ days: inputs.safetyDays })
+    .toISODate()!;
+  return {
+    from: from < FIRST_TRADE_DAY ? FIRST_TRADE_DAY : from,
+    to: endOfYear > inputs.latestStored ? endOfYear : inputs.latestStored,
+  };
 }
 
 /** The part of `range` the offline calendar covers, or null when they do not overlap. */

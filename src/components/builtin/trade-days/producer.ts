@@ -2,7 +2,11 @@ import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { errorMessage } from '../../../errors.js';
-import { BAOSTOCK_DEFAULTS, BaoStockNetworkError, fetchTradeDates } from '../../../sources/baostock/index.js';
+import {
+  BAOSTOCK_DEFAULTS,
+  BaoStockNetworkError,
+  fetchTradeDates,
+} from '../../../sources/baostock/index.js';
 import type { CalendarRange, OfflineCalendar } from '../../../sources/offline-calendar/index.js';
 import { TradeDayQueries } from '../../../storage/trade-day-queries.js';
 import type { StorageTargets } from '../../../storage/targets.js';
@@ -32,14 +36,35 @@ export const producerArguments = z
      * The environment variable holding the password of a non-anonymous `user`. Arguments are
      * stored with the job and shown by the API, so a password itself is never an argument.
      */
-    passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+    passwordEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+      .optional(),
     version: z.string().length(7).default(BAOSTOCK_DEFAULTS.version),
-    connectTimeoutMs: z.number().int().min(1).max(600_000).default(BAOSTOCK_DEFAULTS.connectTimeoutMs),
-    responseTimeoutMs: z.number().int().min(1).max(600_000).default(BAOSTOCK_DEFAULTS.responseTimeoutMs),
-    totalTimeoutMs: z.number().int().min(1).max(3_600_000).default(BAOSTOCK_DEFAULTS.totalTimeoutMs),
+    connectTimeoutMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(600_000)
+      .default(BAOSTOCK_DEFAULTS.connectTimeoutMs),
+    responseTimeoutMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(600_000)
+      .default(BAOSTOCK_DEFAULTS.responseTimeoutMs),
+    totalTimeoutMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(3_600_000)
+      .default(BAOSTOCK_DEFAULTS.totalTimeoutMs),
     rowsPerPage: z.number().int().min(1).max(100_000).default(BAOSTOCK_DEFAULTS.rowsPerPage),
   })
-  .refine((a) => a.from === undefined || a.to === undefined || a.from <= a.to, { path: ['to'], message: 'must not be before from' })
+  .refine((a) => a.from === undefined || a.to === undefined || a.from <= a.to, {
+    path: ['to'],
+    message: 'must not be before from',
+  })
   .refine((a) => a.user === BAOSTOCK_DEFAULTS.user || a.passwordEnv !== undefined, {
     path: ['passwordEnv'],
     message: 'is required for a user other than anonymous',
@@ -64,10 +89,14 @@ export const baoStockTradeDayProducer = defineComponent({
     const range = await fetchRange(args, today, services.targets, logger);
 
     if (args.source === 'offline') return offlineRows(services.calendar, range, explicit, logger);
-    const password = args.passwordEnv === undefined ? BAOSTOCK_DEFAULTS.password : process.env[args.passwordEnv];
-    if (password === undefined) throw new Error(`passwordEnv: environment variable ${args.passwordEnv} is not set`);
+    const password =
+      args.passwordEnv === undefined ? BAOSTOCK_DEFAULTS.password : process.env[args.passwordEnv];
+    if (password === undefined)
+      throw new Error(`passwordEnv: environment variable ${args.passwordEnv} is not set`);
     try {
-      logger.info(`fetching trade days ${range.from}..${range.to} from BaoStock at ${args.host}:${args.port}`);
+      logger.info(
+        `fetching trade days ${range.from}..${range.to} from BaoStock at ${args.host}:${args.port}`,
+      );
       const result = await fetchTradeDates({
         host: args.host,
         port: args.port,
@@ -84,31 +113,56 @@ export const baoStockTradeDayProducer = defineComponent({
         logger,
       });
       logger.info(`BaoStock sent ${result.rows.length} days in ${result.pages} page(s)`);
-      return result.rows.map((row) => ({ calendarDate: row.calendarDate, isTradingDay: row.isTradingDay, source: 'baostock' }));
+      return result.rows.map((row) => ({
+        calendarDate: row.calendarDate,
+        isTradingDay: row.isTradingDay,
+        source: 'baostock',
+      }));
     } catch (error) {
       if (signal.aborted || !(error instanceof BaoStockNetworkError) || !args.fallback) throw error;
-      logger.warn(`BaoStock cannot be reached (${errorMessage(error)}); falling back to the offline calendar`);
+      logger.warn(
+        `BaoStock cannot be reached (${errorMessage(error)}); falling back to the offline calendar`,
+      );
       return offlineRows(services.calendar, range, explicit, logger);
     }
   },
 });
 
-async function fetchRange(args: ProducerArguments, today: string, targets: StorageTargets, logger: Logger): Promise<CalendarRange> {
+async function fetchRange(
+  args: ProducerArguments,
+  today: string,
+  targets: StorageTargets,
+  logger: Logger,
+): Promise<CalendarRange> {
   if (args.from !== undefined && args.to !== undefined) return { from: args.from, to: args.to };
-  const latestStored = args.fullRefresh || args.from !== undefined ? null : await latestStoredDay(targets, args.targets, logger);
-  const range = defaultFetchRange({ latestStored, today, fullRefresh: args.fullRefresh, safetyDays: args.safetyDays });
+  const latestStored =
+    args.fullRefresh || args.from !== undefined
+      ? null
+      : await latestStoredDay(targets, args.targets, logger);
+  const range = defaultFetchRange({
+    latestStored,
+    today,
+    fullRefresh: args.fullRefresh,
+    safetyDays: args.safetyDays,
+  });
   return { from: args.from ?? range.from, to: args.to ?? range.to };
 }
 
 /** The earliest "latest stored day" across the targets (null when one of them is empty). */
-async function latestStoredDay(targets: StorageTargets, names: readonly string[] | undefined, logger: Logger): Promise<string | null> {
+async function latestStoredDay(
+  targets: StorageTargets,
+  names: readonly string[] | undefined,
+  logger: Logger,
+): Promise<string | null> {
   const chosen = names ? names.map((n) => targets.get(n)) : targets.list();
   const latest = await Promise.all(
     chosen.map(async (target) => {
       try {
         return { name: target.name, day: await new TradeDayQueries(target).latestDate() };
       } catch (error) {
-        logger.warn(`cannot read the latest stored day on target "${target.name}" (${errorMessage(error)}); it does not shape the range`);
+        logger.warn(
+          `cannot read the latest stored day on target "${target.name}" (${errorMessage(error)}); it does not shape the range`,
+        );
         return undefined;
       }
     }),
@@ -120,19 +174,32 @@ async function latestStoredDay(targets: StorageTargets, names: readonly string[]
 }
 
 /** The offline calendar's days; a default range is trimmed to its coverage (and says so), an explicit one must fit. */
-function offlineRows(calendar: OfflineCalendar, range: CalendarRange, explicit: boolean, logger: Logger): RawTradeDay[] {
+function offlineRows(
+  calendar: OfflineCalendar,
+  range: CalendarRange,
+  explicit: boolean,
+  logger: Logger,
+): RawTradeDay[] {
   let wanted = range;
   if (!explicit) {
     const clipped = clipToCoverage(range, calendar.coveredRange);
     if (!clipped) {
-      throw new Error(`the offline calendar covers ${calendar.coveredRange.from} to ${calendar.coveredRange.to}, none of ${range.from}..${range.to}; BaoStock serves the rest`);
+      throw new Error(
+        `the offline calendar covers ${calendar.coveredRange.from} to ${calendar.coveredRange.to}, none of ${range.from}..${range.to}; BaoStock serves the rest`,
+      );
     }
     if (clipped.from !== range.from || clipped.to !== range.to) {
-      logger.warn(`the offline calendar covers ${calendar.coveredRange.from} to ${calendar.coveredRange.to}: fetching ${clipped.from}..${clipped.to} of ${range.from}..${range.to}; BaoStock serves the rest`);
+      logger.warn(
+        `the offline calendar covers ${calendar.coveredRange.from} to ${calendar.coveredRange.to}: fetching ${clipped.from}..${clipped.to} of ${range.from}..${range.to}; BaoStock serves the rest`,
+      );
     }
     wanted = clipped;
   }
   const days = calendar.days(wanted.from, wanted.to);
   logger.info(`offline calendar: ${days.length} days ${wanted.from}..${wanted.to}`);
-  return days.map((d) => ({ calendarDate: d.calendarDate, isTradingDay: d.isTradingDay, source: 'offline' }));
+  return days.map((d) => ({
+    calendarDate: d.calendarDate,
+    isTradingDay: d.isTradingDay,
+    source: 'offline',
+  }));
 }

@@ -21,7 +21,10 @@ export const baoStockTradeDayStorager = defineComponent({
     'in multi-row statements sized to the server; reports inserted / updated / unchanged rows per target. ' +
     'A failed target does not stop the others, and fails the job naming it.',
   argumentsSchema: storagerArguments,
-  async run(input: TradeDayRow[], { args, services, signal, logger, reportProgress, setResult }): Promise<TradeDayRow[]> {
+  async run(
+    input: TradeDayRow[],
+    { args, services, signal, logger, reportProgress, setResult },
+  ): Promise<TradeDayRow[]> {
     const known = services.targets.names();
     const unknown = (args.targets ?? []).filter((name) => !known.includes(name));
     if (unknown.length > 0) {
@@ -29,7 +32,8 @@ export const baoStockTradeDayStorager = defineComponent({
       throw new ValidationError(`targets: ${message}`, [{ path: 'targets', message }]);
     }
     const targets = (args.targets ?? known).map((name) => services.targets.get(name));
-    for (const target of targets) reportProgress({ done: 0, total: input.length, label: target.name });
+    for (const target of targets)
+      reportProgress({ done: 0, total: input.length, label: target.name });
     const results = await upsertRows(targets, tradeDayTable, input, {
       signal,
       logger,
