@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 import type { Problem } from './errors.js';
 
+/** A plain object (not null, not an array): what a JSON document's objects are. */
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** How a JSON value's type reads in a message: `null`, `an array`, `string` … */
+export const describeType = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+
 /** Renders a path like `pipeline_structure.producer_0.component_arguments.port` (array indexes as `[3]`). */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';

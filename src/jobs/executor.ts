@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { sleep } from '../abort.js';
 import type { ComponentServices, StepProgress } from '../components/component.js';
 import type { ComponentRegistry } from '../components/registry.js';
 import {
@@ -73,7 +74,6 @@ interface ActiveJob {
 }
 
 const PERSIST_RETRY_MS = [100, 250, 500, 1000, 2000, 5000];
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const STEP_WAITING = (step: ResolvedStep): StepState => ({
   name: step.spec.name,

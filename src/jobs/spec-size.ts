@@ -1,4 +1,5 @@
 import { LimitExceededError } from '../errors.js';
+import { isObject } from '../validation.js';
 import type { SpecInput } from './executor.js';
 
 export interface SpecSizeLimits {
@@ -7,9 +8,6 @@ export interface SpecSizeLimits {
   /** Largest `componentArguments` of one step, as JSON, in bytes. */
   maxArgumentBytes: number;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Each step's name and arguments, in either input form; a malformed spec yields what it can (validation reports the rest). */
 function stepsOf(input: SpecInput): { name: string; args: unknown }[] {

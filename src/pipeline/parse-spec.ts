@@ -1,5 +1,5 @@
 import type { Problem } from '../errors.js';
-import { formatPath } from '../validation.js';
+import { describeType, formatPath, isObject } from '../validation.js';
 import type { JobSpec, StepSpec } from './job-spec.js';
 
 /** A spec read from either input form, with the problems of its shape and a way to name paths in the caller's form. */
@@ -19,11 +19,6 @@ const DOCUMENT_FIELDS = {
   name: '',
 } as const;
 const STEP_KEYS = ['name', 'componentClassName', 'preComponentName', 'componentArguments'] as const;
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-const describeType = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 
 /**
  * The original system's document: `{ pipeline_structure: { <step name>: { component_class_name,

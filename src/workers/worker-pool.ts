@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { abortReason } from '../abort.js';
 import { WorkerPoolClosedError, WorkerTaskError } from './errors.js';
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
@@ -151,14 +152,14 @@ export class WorkerPool {
     const queued = this.#queue.indexOf(task);
     if (queued >= 0) {
       this.#queue.splice(queued, 1);
-      this.#settle(task, false, abortReason(task.signal));
+      this.#settle(task, false, abortReason(task.signal!));
       return;
     }
     const slot = this.#slots.find((s) => s.task === task);
     if (!slot) return;
     this.#slots.splice(this.#slots.indexOf(slot), 1);
     slot.task = null;
-    this.#settle(task, false, abortReason(task.signal));
+    this.#settle(task, false, abortReason(task.signal!));
     void slot.worker.terminate();
     this.#dispatch();
   }
@@ -168,11 +169,4 @@ export class WorkerPool {
     if (ok) task.resolve(value);
     else task.reject(value);
   }
-}
-
-function abortReason(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason;
-  return reason instanceof Error
-    ? reason
-    : new Error(reason === undefined ? 'aborted' : JSON.stringify(reason));
 }

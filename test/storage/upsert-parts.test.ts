@@ -15,7 +15,7 @@ import {
   statementLimit,
   upsertStatement,
 } from '../../src/storage/upsert/mysql-statement.js';
-import { retryDelayMs } from '../../src/storage/upsert/retry-policy.js';
+import { retryDelayMs } from '../../src/retry-policy.js';
 import { isTransient } from '../../src/storage/upsert/transient-errors.js';
 import { defineUpsertTable } from '../../src/storage/upsert/upsert-table.js';
 import { countsFromOkPacket } from '../../src/storage/upsert/write-counts.js';

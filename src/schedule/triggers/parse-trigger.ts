@@ -1,5 +1,5 @@
 import { ValidationError, type Problem } from '../../errors.js';
-import { formatProblems } from '../../validation.js';
+import { describeType, formatProblems, isObject } from '../../validation.js';
 import {
   ARGUMENT_NAMES,
   buildCronTrigger,
@@ -17,10 +17,6 @@ const BUILDERS = {
   trading_day: buildTradingDayTrigger,
 } as const;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-const describeType = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 const join = (base: string, ...parts: string[]): string =>
   [base, ...parts].filter((part) => part !== '').join('.');
 

@@ -1,5 +1,5 @@
 import { createConnection, type Socket } from 'node:net';
-import { JobCancelledError } from '../../errors.js';
+import { abortReason } from '../../abort.js';
 import { BAOSTOCK_DEFAULTS } from './constants.js';
 import { BaoStockNetworkError, BaoStockProtocolError } from './errors.js';
 import { FrameReader, type BaoStockReply } from './frame-reader.js';
@@ -13,13 +13,6 @@ export interface ConnectionOptions {
   maxReplyBytes?: number;
   /** Aborting destroys the socket and rejects the open or pending request with the signal's reason. */
   signal?: AbortSignal;
-}
-
-/** What an aborted operation rejects with: the signal's reason when it is an Error. */
-export function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  return new JobCancelledError(typeof reason === 'string' && reason !== '' ? reason : 'aborted');
 }
 
 interface Pending {
@@ -59,7 +52,7 @@ export class BaoStockConnection {
   /** Connects, honouring the connect timeout and the signal; on failure the socket is already closed. */
   static open(options: ConnectionOptions): Promise<BaoStockConnection> {
     const { signal } = options;
-    if (signal?.aborted) return Promise.reject(abortError(signal));
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     const endpoint = endpointOf(options);
     const socket = createConnection({ host: options.host, port: options.port });
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
@@ -93,7 +86,7 @@ export class BaoStockConnection {
             },
           ),
         );
-      const onAbort = (): void => giveUp(abortError(signal!));
+      const onAbort = (): void => giveUp(abortReason(signal!));
       const timer = setTimeout(
         () =>
           giveUp(
@@ -142,7 +135,7 @@ export class BaoStockConnection {
   }
 
   private readonly onAbort = (): void => {
-    this.fail(abortError(this.options.signal!));
+    this.fail(abortReason(this.options.signal!));
   };
 
   private onData(chunk: Buffer): void {

@@ -15,12 +15,7 @@ export {
   type FrameHeader,
 } from './frame.js';
 export { FrameReader, type BaoStockReply } from './frame-reader.js';
-export {
-  BaoStockConnection,
-  abortError,
-  endpointOf,
-  type ConnectionOptions,
-} from './connection.js';
+export { BaoStockConnection, endpointOf, type ConnectionOptions } from './connection.js';
 export {
   BaoStockServiceError,
   BaoStockProtocolError,

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { BaoStockConnection, abortError } from './connection.js';
+import { abortReason } from '../../abort.js';
+import { BaoStockConnection } from './connection.js';
 import { BaoStockServiceError, isReconnectable } from './errors.js';
 import { encodeRequest, type RequestFrame } from './frame.js';
 import type { BaoStockReply } from './frame-reader.js';
@@ -84,7 +85,7 @@ export class BaoStockSession {
       return await attempt();
     } catch (error) {
       const { signal, logger } = this.settings;
-      if (signal?.aborted) throw abortError(signal);
+      if (signal?.aborted) throw abortReason(signal);
       if (this.reconnected || !isReconnectable(error)) throw error;
       this.reconnected = true;
       logger?.warn(

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { BAOSTOCK_DEFAULTS as D } from './constants.js';
-import { abortError, endpointOf } from './connection.js';
+import { abortReason } from '../../abort.js';
+import { endpointOf } from './connection.js';
 import { startDeadline } from './deadline.js';
 import { BaoStockNetworkError } from './errors.js';
 import { tradeDatesRequest } from './messages.js';
@@ -103,7 +104,7 @@ async function logoutQuietly(
   try {
     await session.logout();
   } catch (error) {
-    if (signal.aborted) throw abortError(signal);
+    if (signal.aborted) throw abortReason(signal);
     logger?.warn({ err: error }, 'BaoStock logout failed; the query result is complete and kept');
   }
 }

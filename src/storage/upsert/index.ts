@@ -1,6 +1,6 @@
 /** The storage write API for storagers: batched multi-target upserts. */
 export { failedTargetsError } from './failed-targets.js';
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../retry-policy.js';
 export { tradeDayTable, type TradeDayRow } from './trade-day-table.js';
 export { isTransient } from './transient-errors.js';
 export { upsertRows, type TargetWriteResult, type UpsertOptions } from './upsert-rows.js';

@@ -1,5 +1,6 @@
 import type mysql from 'mysql2/promise';
-import { abortReason, StatementTimeoutError } from './write-errors.js';
+import { abortReason } from '../../abort.js';
+import { StatementTimeoutError } from './write-errors.js';
 
 /**
  * Watches one connection's transaction: a statement that outlives the timeout, or an abort of the

@@ -7,12 +7,13 @@ import type { AttemptContext, Phase } from './attempt-context.js';
 import { checkRows } from './check-rows.js';
 import { renderMysqlTuples, type MysqlLiteralMode, type MysqlTuples } from './mysql-literals.js';
 import { writeMysqlOnce } from './mysql-upsert.js';
-import { DEFAULT_RETRY_POLICY, retryDelayMs, sleep, type RetryPolicy } from './retry-policy.js';
+import { abortReason, sleep } from '../../abort.js';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from '../../retry-policy.js';
 import { writeSqliteOnce } from './sqlite-upsert.js';
 import { isTransient } from './transient-errors.js';
 import type { UpsertTable } from './upsert-table.js';
 import type { WriteCounts } from './write-counts.js';
-import { abortReason, withoutQueryText } from './write-errors.js';
+import { withoutQueryText } from './write-errors.js';
 
 /** What happened on one target. */
 export interface TargetWriteResult {

@@ -1,5 +1,5 @@
 import { DrizzleQueryError } from 'drizzle-orm/errors';
-import { AppError, JobCancelledError } from '../../errors.js';
+import { AppError } from '../../errors.js';
 
 /** One statement ran longer than the target's `queryTimeoutMs`; its connection was dropped and the transaction rolled back. */
 export class StatementTimeoutError extends AppError {
@@ -13,13 +13,6 @@ export class StatementTimeoutError extends AppError {
       `${statement} took longer than ${timeoutMs} ms (queryTimeoutMs); the connection was dropped and the transaction rolled back`,
     );
   }
-}
-
-/** What an aborted write rejects with: the signal's reason when it is an Error. */
-export function abortReason(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  return new JobCancelledError(typeof reason === 'string' && reason !== '' ? reason : 'aborted');
 }
 
 /**

@@ -1,6 +1,4 @@
-import { abortReason } from './write-errors.js';
-
-/** How often and how patiently a target's write is retried after a transient failure. */
+/** How often and how patiently a failed operation is retried (a write to a target, a BaoStock session, a heartbeat): retries are data, and `retryDelayMs` turns a policy and an attempt into a wait. */
 export interface RetryPolicy {
   /** Attempts in all, the first included (1 = no retry). */
   attempts: number;
@@ -29,23 +27,4 @@ export function retryDelayMs(
 ): number {
   const base = Math.min(policy.maxDelayMs, policy.firstDelayMs * policy.factor ** (attempt - 1));
   return Math.round(base * (1 - policy.jitter * random()));
-}
-
-/** Waits, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortReason(signal));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortReason(signal!));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
