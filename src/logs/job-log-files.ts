@@ -19,6 +19,7 @@ export class JobLogFiles {
     }
     const jobDir = join(this.dir, jobId);
     await mkdir(jobDir, { recursive: true });
-    for (const [level, texts] of byLevel) await appendFile(join(jobDir, `${level}.log`), texts.join(''));
+    for (const [level, texts] of byLevel)
+      await appendFile(join(jobDir, `${level}.log`), texts.join(''));
   }
 }

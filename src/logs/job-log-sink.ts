@@ -52,7 +52,14 @@ export class JobLogSink implements JobLineSink {
       this.#dropped++;
       return;
     }
-    this.#buffer.push({ jobId: this.jobId, seq: ++this.#seq, time: new Date(), level, step, message });
+    this.#buffer.push({
+      jobId: this.jobId,
+      seq: ++this.#seq,
+      time: new Date(),
+      level,
+      step,
+      message,
+    });
     if (this.#buffer.length >= this.deps.batchLines) {
       void this.flush();
     } else {
@@ -83,7 +90,11 @@ export class JobLogSink implements JobLineSink {
       if (this.#buffer.length === 0 && this.#flushing === flushed) break;
     }
     this.#closed = true;
-    if (this.#dropped > 0) this.deps.logger.warn({ jobId: this.jobId, dropped: this.#dropped }, 'log lines written after the job ended were dropped');
+    if (this.#dropped > 0)
+      this.deps.logger.warn(
+        { jobId: this.jobId, dropped: this.#dropped },
+        'log lines written after the job ended were dropped',
+      );
   }
 
   async #store(batch: LogLine[]): Promise<void> {
@@ -94,7 +105,15 @@ export class JobLogSink implements JobLineSink {
       } catch (error) {
         // The control database being briefly away must not lose lines: keep them and retry.
         const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!;
-        this.deps.logger.error({ jobId: this.jobId, lines: batch.length, attempt: attempt + 1, error: errorMessage(error) }, 'storing job log lines failed; retrying');
+        this.deps.logger.error(
+          {
+            jobId: this.jobId,
+            lines: batch.length,
+            attempt: attempt + 1,
+            error: errorMessage(error),
+          },
+          'storing job log lines failed; retrying',
+        );
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }

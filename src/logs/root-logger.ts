@@ -12,7 +12,14 @@ export interface RootLoggerOptions {
   destination?: DestinationStream;
 }
 
-const LEVEL_NAMES: Record<number, LogLineLevel> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVEL_NAMES: Record<number, LogLineLevel> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 
 /**
  * The one logger of the app. A line written while a job's scope is active is sent to that job's
@@ -25,7 +32,15 @@ export function createRootLogger(options: RootLoggerOptions, scopes: JobScopes):
       // Belt and braces: secrets are wrapped in Secret (prints [redacted]), and these keys are
       // censored even if someone logs a raw config or request object.
       redact: {
-        paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'headers.authorization'],
+        paths: [
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+        ],
         censor: '[redacted]',
       },
       mixin() {
@@ -63,7 +78,8 @@ export function formatLogCall(args: readonly unknown[]): string {
   const { err, ...fields } = first as Record<string, unknown>;
   let line = text;
   if (err instanceof Error) line = line ? `${line}: ${err.message}` : err.message;
-  if (Object.keys(fields).length > 0) line = line ? `${line} ${safeJson(fields)}` : safeJson(fields);
+  if (Object.keys(fields).length > 0)
+    line = line ? `${line} ${safeJson(fields)}` : safeJson(fields);
   return line;
 }
 

@@ -8,20 +8,26 @@ export const ComponentRef = builder.objectRef<LoadedComponent>('Component').impl
     name: t.string({ resolve: (c) => c.component.name }),
     kind: t.field({ type: ComponentKindEnum, resolve: (c) => c.component.kind }),
     description: t.string({ resolve: (c) => c.component.description }),
-    argumentsSchema: t.field({ type: 'JSON', description: 'The arguments it takes, as JSON Schema.', resolve: (c) => c.argumentsJsonSchema }),
+    argumentsSchema: t.field({
+      type: 'JSON',
+      description: 'The arguments it takes, as JSON Schema.',
+      resolve: (c) => c.argumentsJsonSchema,
+    }),
     source: t.exposeString('source', { description: '`builtin`, or the file it was loaded from.' }),
     loadedAt: t.expose('loadedAt', { type: 'DateTime' }),
   }),
 });
 
-const ComponentLoadFailureRef = builder.objectRef<ComponentLoadFailure>('ComponentLoadFailure').implement({
-  description: 'A component module that failed to load; the others loaded without it.',
-  fields: (t) => ({
-    file: t.exposeString('file'),
-    error: t.exposeString('error'),
-    at: t.expose('at', { type: 'DateTime' }),
-  }),
-});
+const ComponentLoadFailureRef = builder
+  .objectRef<ComponentLoadFailure>('ComponentLoadFailure')
+  .implement({
+    description: 'A component module that failed to load; the others loaded without it.',
+    fields: (t) => ({
+      file: t.exposeString('file'),
+      error: t.exposeString('error'),
+      at: t.expose('at', { type: 'DateTime' }),
+    }),
+  });
 
 const sortedComponents = (components: ReadonlyMap<string, LoadedComponent>): LoadedComponent[] =>
   [...components.values()].sort((a, b) => a.component.name.localeCompare(b.component.name));
@@ -42,7 +48,9 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   reloadComponents: t.field({
     type: [ComponentRef],
-    description: 'Loads the components folder again if anything in it changed; jobs already started keep their versions. Failures show in componentLoadFailures.',
-    resolve: async (_root, _args, { app }) => sortedComponents((await app.registry.reload()).snapshot.components),
+    description:
+      'Loads the components folder again if anything in it changed; jobs already started keep their versions. Failures show in componentLoadFailures.',
+    resolve: async (_root, _args, { app }) =>
+      sortedComponents((await app.registry.reload()).snapshot.components),
   }),
 }));

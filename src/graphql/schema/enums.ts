@@ -1,5 +1,11 @@
 import { COMPONENT_KINDS } from '../../components/component.js';
-import { JOB_STATUSES, LOG_LINE_LEVELS, ORIGIN_TYPES, STEP_STATUSES, type LogLineLevel } from '../../jobs/job.js';
+import {
+  JOB_STATUSES,
+  LOG_LINE_LEVELS,
+  ORIGIN_TYPES,
+  STEP_STATUSES,
+  type LogLineLevel,
+} from '../../jobs/job.js';
 import { builder } from '../builder.js';
 
 export const JobStatusEnum = builder.enumType('JobStatus', {
@@ -10,17 +16,21 @@ export const JobStatusEnum = builder.enumType('JobStatus', {
 export const StepStatusEnum = builder.enumType('StepStatus', { values: STEP_STATUSES });
 
 export const JobOriginTypeEnum = builder.enumType('JobOriginType', {
-  description: 'ADHOC (submitted by a client), SCHEDULE (fired by a schedule) or STARTUP (run at start-up).',
+  description:
+    'ADHOC (submitted by a client), SCHEDULE (fired by a schedule) or STARTUP (run at start-up).',
   values: ORIGIN_TYPES,
 });
 
 export const ComponentKindEnum = builder.enumType('ComponentKind', { values: COMPONENT_KINDS });
 
 export const LogLevelEnum = builder.enumType('LogLevel', {
-  values: Object.fromEntries(LOG_LINE_LEVELS.map((level) => [level.toUpperCase(), { value: level }])) as Record<Uppercase<LogLineLevel>, { value: LogLineLevel }>,
+  values: Object.fromEntries(
+    LOG_LINE_LEVELS.map((level) => [level.toUpperCase(), { value: level }]),
+  ) as Record<Uppercase<LogLineLevel>, { value: LogLineLevel }>,
 });
 
 export const JobChangeEnum = builder.enumType('JobChange', {
-  description: 'Why an event was sent: CURRENT (the state when the subscription started), STATUS (the status changed) or PROGRESS.',
+  description:
+    'Why an event was sent: CURRENT (the state when the subscription started), STATUS (the status changed) or PROGRESS.',
   values: ['CURRENT', 'STATUS', 'PROGRESS'] as const,
 });

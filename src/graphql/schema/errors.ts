@@ -1,11 +1,18 @@
-import { ConflictError, LimitExceededError, NotFoundError, type AppError, type Problem } from '../../errors.js';
+import {
+  ConflictError,
+  LimitExceededError,
+  NotFoundError,
+  type AppError,
+  type Problem,
+} from '../../errors.js';
 import { ShuttingDownError } from '../../jobs/errors.js';
 import { builder } from '../builder.js';
 import { JobSpecInvalidError } from '../errors.js';
 
 /** Every expected failure a mutation can return as data. */
 export const ErrorInterface = builder.interfaceRef<AppError>('Error').implement({
-  description: 'An expected failure, returned as data: query `message` and `code`, or a specific type for its details.',
+  description:
+    'An expected failure, returned as data: query `message` and `code`, or a specific type for its details.',
   fields: (t) => ({
     message: t.exposeString('message'),
     code: t.exposeString('code', { description: 'Stable machine-readable kind, e.g. NOT_FOUND.' }),
@@ -15,7 +22,10 @@ export const ErrorInterface = builder.interfaceRef<AppError>('Error').implement(
 export const ProblemRef = builder.objectRef<Problem>('Problem').implement({
   description: 'One thing wrong with an input: where it is and what is wrong.',
   fields: (t) => ({
-    path: t.exposeString('path', { description: 'Where, in the caller’s own form (e.g. `pipeline_structure.producer_0.component_class_name` or `steps[1].name`); empty for the whole input.' }),
+    path: t.exposeString('path', {
+      description:
+        'Where, in the caller’s own form (e.g. `pipeline_structure.producer_0.component_class_name` or `steps[1].name`); empty for the whole input.',
+    }),
     message: t.exposeString('message'),
   }),
 });
@@ -24,7 +34,9 @@ builder.objectType(JobSpecInvalidError, {
   name: 'JobSpecInvalid',
   description: 'The job spec was rejected; nothing was queued. Every problem is listed at once.',
   interfaces: [ErrorInterface],
-  fields: (t) => ({ problems: t.field({ type: [ProblemRef], resolve: (error) => [...error.problems] }) }),
+  fields: (t) => ({
+    problems: t.field({ type: [ProblemRef], resolve: (error) => [...error.problems] }),
+  }),
 });
 
 builder.objectType(NotFoundError, {
@@ -36,7 +48,8 @@ builder.objectType(NotFoundError, {
 
 builder.objectType(ConflictError, {
   name: 'Conflict',
-  description: 'The request is not allowed in the current state (e.g. retrying a job that is still running).',
+  description:
+    'The request is not allowed in the current state (e.g. retrying a job that is still running).',
   interfaces: [ErrorInterface],
 });
 

@@ -9,7 +9,10 @@ export const LogLineRef = builder.objectRef<LogLine>('LogLine').implement({
     seq: t.exposeInt('seq'),
     time: t.expose('time', { type: 'DateTime' }),
     level: t.expose('level', { type: LogLevelEnum }),
-    step: t.exposeString('step', { nullable: true, description: 'The step that logged it; null for the job’s own lines.' }),
+    step: t.exposeString('step', {
+      nullable: true,
+      description: 'The step that logged it; null for the job’s own lines.',
+    }),
     message: t.exposeString('message'),
   }),
 });

@@ -18,9 +18,11 @@ const JobStatusEventRef = builder.objectRef<JobStatusEvent>('JobStatusEvent').im
 builder.subscriptionFields((t) => ({
   jobStatus: t.field({
     type: JobStatusEventRef,
-    description: 'The job’s current state first, then every change (status, and progress as it moves, throttled); completes after the final status. An unknown id is an error.',
+    description:
+      'The job’s current state first, then every change (status, and progress as it moves, throttled); completes after the final status. An unknown id is an error.',
     args: { id: t.arg.id({ required: true }) },
-    subscribe: (_root, { id }, { app, live }) => JobStatusStream.open(id, { executor: app.executor, live }),
+    subscribe: (_root, { id }, { app, live }) =>
+      JobStatusStream.open(id, { executor: app.executor, live }),
     resolve: (event: JobStatusEvent) => event,
   }),
   jobLogs: t.field({
@@ -28,12 +30,14 @@ builder.subscriptionFields((t) => ({
     description:
       'The job’s log lines with seq > after (0 when absent), in batches: the stored ones first, then live ones as they are written, each line exactly once and in order; completes once the job has ended and every line was sent. Resume with `after: cursor`. An unknown id is an error.',
     args: { id: t.arg.id({ required: true }), after: t.arg.int({ required: false }) },
-    subscribe: (_root, { id, after }, { app, live }) => JobLogStream.open(id, after ?? 0, { executor: app.executor, store: app.store, live }),
+    subscribe: (_root, { id, after }, { app, live }) =>
+      JobLogStream.open(id, after ?? 0, { executor: app.executor, store: app.store, live }),
     resolve: (batch: LogBatch) => batch,
   }),
   jobEvents: t.field({
     type: JobStatusEventRef,
-    description: 'Every job’s changes. A subscriber that lags gets each job’s latest state instead of every intermediate one.',
+    description:
+      'Every job’s changes. A subscriber that lags gets each job’s latest state instead of every intermediate one.',
     subscribe: (_root, _args, { live }) => new JobEventsStream(live),
     resolve: (event: JobStatusEvent) => event,
   }),

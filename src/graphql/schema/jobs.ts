@@ -10,14 +10,20 @@ import { LogBatchRef, MAX_LOG_PAGE } from './job-logs.js';
 export const JobOriginRef = builder.objectRef<JobOrigin>('JobOrigin').implement({
   fields: (t) => ({
     type: t.expose('type', { type: JobOriginTypeEnum }),
-    name: t.exposeString('name', { nullable: true, description: 'The schedule’s name for SCHEDULE, a reason for STARTUP, null for ADHOC.' }),
+    name: t.exposeString('name', {
+      nullable: true,
+      description: 'The schedule’s name for SCHEDULE, a reason for STARTUP, null for ADHOC.',
+    }),
   }),
 });
 
 export const StepProgressRef = builder.objectRef<StepProgress>('StepProgress').implement({
   description: 'How far a step is, e.g. rows written of rows to write on one storage target.',
   fields: (t) => ({
-    label: t.exposeString('label', { nullable: true, description: 'What is counted, e.g. a storage target’s name.' }),
+    label: t.exposeString('label', {
+      nullable: true,
+      description: 'What is counted, e.g. a storage target’s name.',
+    }),
     done: t.exposeInt('done'),
     total: t.exposeInt('total'),
   }),
@@ -35,7 +41,12 @@ export const JobStepRef = builder.objectRef<StepState>('JobStep').implement({
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
     error: t.exposeString('error', { nullable: true }),
-    result: t.field({ type: 'JSON', nullable: true, description: 'The summary the component recorded, e.g. a storager’s per-target counts.', resolve: (s) => s.result ?? null }),
+    result: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The summary the component recorded, e.g. a storager’s per-target counts.',
+      resolve: (s) => s.result ?? null,
+    }),
     progress: t.field({ type: [StepProgressRef], resolve: (s) => s.progress }),
   }),
 });
@@ -54,11 +65,17 @@ const JobProgressItemRef = builder.objectRef<ProgressItem>('JobProgressItem').im
 });
 
 const JobProgressRef = builder.objectRef<Job>('JobProgress').implement({
-  description: 'Enough to draw a progress bar: steps finished of total, and each step’s own counts (e.g. rows written per target).',
+  description:
+    'Enough to draw a progress bar: steps finished of total, and each step’s own counts (e.g. rows written per target).',
   fields: (t) => ({
-    stepsFinished: t.int({ resolve: (job) => job.steps.filter((s) => s.status === 'FINISHED').length }),
+    stepsFinished: t.int({
+      resolve: (job) => job.steps.filter((s) => s.status === 'FINISHED').length,
+    }),
     stepsTotal: t.int({ resolve: (job) => job.steps.length }),
-    items: t.field({ type: [JobProgressItemRef], resolve: (job) => job.steps.flatMap((s) => s.progress.map((p) => ({ ...p, step: s.name }))) }),
+    items: t.field({
+      type: [JobProgressItemRef],
+      resolve: (job) => job.steps.flatMap((s) => s.progress.map((p) => ({ ...p, step: s.name }))),
+    }),
   }),
 });
 
@@ -74,7 +91,11 @@ const JobSpecStepRef = builder.objectRef<StepSpec>('JobSpecStep').implement({
 const JobSpecRef = builder.objectRef<Job['spec']>('JobSpec').implement({
   fields: (t) => ({
     steps: t.field({ type: [JobSpecStepRef], resolve: (spec) => spec.steps }),
-    document: t.field({ type: 'JSON', description: 'The spec in the original JSON document form.', resolve: (spec) => toOriginalDocument(spec) }),
+    document: t.field({
+      type: 'JSON',
+      description: 'The spec in the original JSON document form.',
+      resolve: (spec) => toOriginalDocument(spec),
+    }),
   }),
 });
 
@@ -87,13 +108,21 @@ export const JobRef = builder.objectRef<Job>('Job').implement({
     submittedAt: t.expose('submittedAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
-    error: t.exposeString('error', { nullable: true, description: 'Why the job failed or was cancelled.' }),
+    error: t.exposeString('error', {
+      nullable: true,
+      description: 'Why the job failed or was cancelled.',
+    }),
     steps: t.field({ type: [JobStepRef], resolve: (job) => job.steps }),
     progress: t.field({ type: JobProgressRef, resolve: (job) => job }),
     spec: t.field({ type: JobSpecRef, resolve: (job) => job.spec }),
     retryOf: t.exposeID('retryOf', { nullable: true, description: 'The job this one retries.' }),
-    timeoutSeconds: t.float({ nullable: true, resolve: (job) => (job.timeoutMs === null ? null : job.timeoutMs / 1000) }),
-    logCount: t.exposeInt('logCount', { description: 'Lines logged so far; their seq runs 1..logCount.' }),
+    timeoutSeconds: t.float({
+      nullable: true,
+      resolve: (job) => (job.timeoutMs === null ? null : job.timeoutMs / 1000),
+    }),
+    logCount: t.exposeInt('logCount', {
+      description: 'Lines logged so far; their seq runs 1..logCount.',
+    }),
     logs: t.field({
       type: LogBatchRef,
       description: `Stored log lines with seq > after, at most \`first\` (up to ${MAX_LOG_PAGE}). Use the jobLogs subscription to follow them live.`,
@@ -103,7 +132,8 @@ export const JobRef = builder.objectRef<Job>('Job').implement({
       },
       resolve: async (job, args, { app }) => {
         const first = args.first ?? 1000;
-        if (first < 1 || first > MAX_LOG_PAGE) throw new ValidationError(`first must be between 1 and ${MAX_LOG_PAGE}, not ${first}`);
+        if (first < 1 || first > MAX_LOG_PAGE)
+          throw new ValidationError(`first must be between 1 and ${MAX_LOG_PAGE}, not ${first}`);
         const from = Math.max(0, args.after ?? 0);
         const lines = await app.store.logLines(job.id, from, first);
         return { jobId: job.id, lines, cursor: lines.at(-1)?.seq ?? from };
@@ -112,12 +142,17 @@ export const JobRef = builder.objectRef<Job>('Job').implement({
   }),
 });
 
-const PageInfoRef = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo').implement({
-  fields: (t) => ({
-    hasNextPage: t.exposeBoolean('hasNextPage'),
-    endCursor: t.exposeString('endCursor', { nullable: true, description: 'Pass as `after` for the next page.' }),
-  }),
-});
+const PageInfoRef = builder
+  .objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo')
+  .implement({
+    fields: (t) => ({
+      hasNextPage: t.exposeBoolean('hasNextPage'),
+      endCursor: t.exposeString('endCursor', {
+        nullable: true,
+        description: 'Pass as `after` for the next page.',
+      }),
+    }),
+  });
 
 interface JobPage {
   jobs: Job[];
@@ -136,7 +171,13 @@ const JobConnectionRef = builder.objectRef<JobPage>('JobConnection').implement({
   fields: (t) => ({
     edges: t.field({ type: [JobEdgeRef], resolve: (page) => page.jobs }),
     nodes: t.field({ type: [JobRef], resolve: (page) => page.jobs }),
-    pageInfo: t.field({ type: PageInfoRef, resolve: (page) => ({ hasNextPage: page.hasNextPage, endCursor: page.jobs.at(-1)?.id ?? null }) }),
+    pageInfo: t.field({
+      type: PageInfoRef,
+      resolve: (page) => ({
+        hasNextPage: page.hasNextPage,
+        endCursor: page.jobs.at(-1)?.id ?? null,
+      }),
+    }),
   }),
 });
 
@@ -152,16 +193,24 @@ builder.queryFields((t) => ({
   }),
   jobs: t.field({
     type: JobConnectionRef,
-    description: 'Jobs, newest first, optionally only some statuses or one origin (a schedule’s name).',
+    description:
+      'Jobs, newest first, optionally only some statuses or one origin (a schedule’s name).',
     args: {
       status: t.arg({ type: [JobStatusEnum], required: false }),
-      origin: t.arg.string({ required: false, description: 'Only jobs with this origin name (a schedule’s name).' }),
+      origin: t.arg.string({
+        required: false,
+        description: 'Only jobs with this origin name (a schedule’s name).',
+      }),
       first: t.arg.int({ defaultValue: 20, description: `At most ${MAX_JOBS_PAGE}.` }),
-      after: t.arg.string({ required: false, description: 'The `endCursor` of the previous page.' }),
+      after: t.arg.string({
+        required: false,
+        description: 'The `endCursor` of the previous page.',
+      }),
     },
     resolve: async (_root, args, { app }) => {
       const first = args.first ?? 20;
-      if (first < 1 || first > MAX_JOBS_PAGE) throw new ValidationError(`first must be between 1 and ${MAX_JOBS_PAGE}, not ${first}`);
+      if (first < 1 || first > MAX_JOBS_PAGE)
+        throw new ValidationError(`first must be between 1 and ${MAX_JOBS_PAGE}, not ${first}`);
       const jobs = await app.executor.list({
         statuses: args.status ?? undefined,
         originName: args.origin ?? undefined,

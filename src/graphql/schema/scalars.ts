@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 import { builder } from '../builder.js';
 
 const describe = (value: unknown): string => {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
   return value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value;
 };
 
@@ -15,7 +16,9 @@ export function parseDateTime(value: unknown): Date {
     const parsed = DateTime.fromISO(value, { setZone: true });
     if (parsed.isValid) return parsed.toJSDate();
   }
-  throw new GraphQLError(`DateTime must be an ISO 8601 date and time with an offset, e.g. "2024-05-06T09:30:00Z" or "2024-05-06T17:30:00+08:00"; got ${describe(value)}`);
+  throw new GraphQLError(
+    `DateTime must be an ISO 8601 date and time with an offset, e.g. "2024-05-06T09:30:00Z" or "2024-05-06T17:30:00+08:00"; got ${describe(value)}`,
+  );
 }
 
 export function parseCalendarDate(value: unknown): string {
@@ -24,7 +27,9 @@ export function parseCalendarDate(value: unknown): string {
     if (parsed.isValid && parsed.toISODate() === value) return value;
     throw new GraphQLError(`Date ${JSON.stringify(value)} is not a real calendar day`);
   }
-  throw new GraphQLError(`Date must be a calendar day written YYYY-MM-DD, e.g. "2024-05-06"; got ${describe(value)}`);
+  throw new GraphQLError(
+    `Date must be a calendar day written YYYY-MM-DD, e.g. "2024-05-06"; got ${describe(value)}`,
+  );
 }
 
 builder.scalarType('DateTime', {
@@ -35,7 +40,8 @@ builder.scalarType('DateTime', {
   },
   parseValue: parseDateTime,
   parseLiteral: (node) => {
-    if (node.kind !== Kind.STRING) throw new GraphQLError('DateTime must be written as a string', { nodes: node });
+    if (node.kind !== Kind.STRING)
+      throw new GraphQLError('DateTime must be written as a string', { nodes: node });
     return parseDateTime(node.value);
   },
 });
@@ -45,7 +51,8 @@ builder.scalarType('Date', {
   serialize: (value) => parseCalendarDate(value),
   parseValue: parseCalendarDate,
   parseLiteral: (node) => {
-    if (node.kind !== Kind.STRING) throw new GraphQLError('Date must be written as a string YYYY-MM-DD', { nodes: node });
+    if (node.kind !== Kind.STRING)
+      throw new GraphQLError('Date must be written as a string YYYY-MM-DD', { nodes: node });
     return parseCalendarDate(node.value);
   },
 });

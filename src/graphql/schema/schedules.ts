@@ -10,49 +10,91 @@ import { JobRef } from './jobs.js';
 /** More upcoming firings than one query may ask for. */
 const MAX_UPCOMING = 100;
 
-const ScheduleTriggerRef = builder.objectRef<{ trigger: Trigger; json: unknown }>('ScheduleTrigger').implement({
-  description: 'When a schedule fires, with APScheduler’s meaning for cron, interval and date triggers.',
-  fields: (t) => ({
-    type: t.string({ description: '`cron`, `interval`, `date` or `trading_day`.', resolve: ({ trigger }) => trigger.type }),
-    description: t.string({ resolve: ({ trigger }) => trigger.describe() }),
-    timeZone: t.string({ resolve: ({ trigger }) => trigger.timeZone }),
-    definition: t.field({ type: 'JSON', description: 'The trigger as the schedule file writes it.', resolve: ({ json }) => json }),
-  }),
-});
+const ScheduleTriggerRef = builder
+  .objectRef<{ trigger: Trigger; json: unknown }>('ScheduleTrigger')
+  .implement({
+    description:
+      'When a schedule fires, with APScheduler’s meaning for cron, interval and date triggers.',
+    fields: (t) => ({
+      type: t.string({
+        description: '`cron`, `interval`, `date` or `trading_day`.',
+        resolve: ({ trigger }) => trigger.type,
+      }),
+      description: t.string({ resolve: ({ trigger }) => trigger.describe() }),
+      timeZone: t.string({ resolve: ({ trigger }) => trigger.timeZone }),
+      definition: t.field({
+        type: 'JSON',
+        description: 'The trigger as the schedule file writes it.',
+        resolve: ({ json }) => json,
+      }),
+    }),
+  });
 
 const ScheduleOptionsRef = builder.objectRef<ScheduleOptions>('ScheduleOptions').implement({
   description: 'APScheduler’s job options, from the schedule file.',
   fields: (t) => ({
-    maxInstances: t.exposeInt('maxInstances', { description: 'Jobs of the schedule that may run at once; a firing past it is skipped.' }),
-    coalesce: t.exposeBoolean('coalesce', { description: 'A backlog of missed firings runs once.' }),
-    misfireGraceSeconds: t.exposeFloat('misfireGraceSeconds', { nullable: true, description: 'How late a firing may still run; null for no limit.' }),
+    maxInstances: t.exposeInt('maxInstances', {
+      description: 'Jobs of the schedule that may run at once; a firing past it is skipped.',
+    }),
+    coalesce: t.exposeBoolean('coalesce', {
+      description: 'A backlog of missed firings runs once.',
+    }),
+    misfireGraceSeconds: t.exposeFloat('misfireGraceSeconds', {
+      nullable: true,
+      description: 'How late a firing may still run; null for no limit.',
+    }),
     timeoutSeconds: t.exposeFloat('timeoutSeconds', { nullable: true }),
   }),
 });
 
 export const ScheduleRef = builder.objectRef<ScheduleView>('Schedule').implement({
-  description: 'A schedule file of the scheduled-jobs folder. An invalid file is listed with its error and never fires.',
+  description:
+    'A schedule file of the scheduled-jobs folder. An invalid file is listed with its error and never fires.',
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The file name without `.json`.' }),
     file: t.exposeString('file'),
-    error: t.string({ nullable: true, description: 'Why the file cannot be used (bad JSON, bad trigger, invalid pipeline).', resolve: (s) => s.schedule.error }),
-    enabled: t.boolean({ description: 'False when the file says `"enabled": false` (or is invalid).', resolve: (s) => s.schedule.definition?.options.enabled ?? false }),
-    paused: t.exposeBoolean('paused', { description: 'Paused with pauseSchedule; kept across restarts.' }),
+    error: t.string({
+      nullable: true,
+      description: 'Why the file cannot be used (bad JSON, bad trigger, invalid pipeline).',
+      resolve: (s) => s.schedule.error,
+    }),
+    enabled: t.boolean({
+      description: 'False when the file says `"enabled": false` (or is invalid).',
+      resolve: (s) => s.schedule.definition?.options.enabled ?? false,
+    }),
+    paused: t.exposeBoolean('paused', {
+      description: 'Paused with pauseSchedule; kept across restarts.',
+    }),
     trigger: t.field({
       type: ScheduleTriggerRef,
       nullable: true,
-      resolve: (s) => (s.schedule.definition ? { trigger: s.schedule.definition.trigger, json: s.schedule.definition.triggerJson } : null),
+      resolve: (s) =>
+        s.schedule.definition
+          ? { trigger: s.schedule.definition.trigger, json: s.schedule.definition.triggerJson }
+          : null,
     }),
-    timeZone: t.string({ nullable: true, resolve: (s) => s.schedule.definition?.trigger.timeZone ?? null }),
-    options: t.field({ type: ScheduleOptionsRef, nullable: true, resolve: (s) => s.schedule.definition?.options ?? null }),
-    nextRunAt: t.expose('nextRunTime', { type: 'DateTime', nullable: true, description: 'The next firing; null when paused, disabled, invalid or finished.' }),
+    timeZone: t.string({
+      nullable: true,
+      resolve: (s) => s.schedule.definition?.trigger.timeZone ?? null,
+    }),
+    options: t.field({
+      type: ScheduleOptionsRef,
+      nullable: true,
+      resolve: (s) => s.schedule.definition?.options ?? null,
+    }),
+    nextRunAt: t.expose('nextRunTime', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'The next firing; null when paused, disabled, invalid or finished.',
+    }),
     nextRunTimes: t.field({
       type: ['DateTime'],
       description: `The next firings (at most ${MAX_UPCOMING}).`,
       args: { count: t.arg.int({ defaultValue: 5 }) },
       resolve: (s, { count }, { app }) => {
         const n = count ?? 5;
-        if (n < 1 || n > MAX_UPCOMING) throw new ValidationError(`count must be between 1 and ${MAX_UPCOMING}, not ${n}`);
+        if (n < 1 || n > MAX_UPCOMING)
+          throw new ValidationError(`count must be between 1 and ${MAX_UPCOMING}, not ${n}`);
         return app.scheduler.upcoming(s.name, n);
       },
     }),
@@ -60,20 +102,26 @@ export const ScheduleRef = builder.objectRef<ScheduleView>('Schedule').implement
       type: JobRef,
       nullable: true,
       description: 'The newest job this schedule started.',
-      resolve: async (s, _args, { app }) => (await app.executor.list({ originName: s.name, limit: 1 }))[0] ?? null,
+      resolve: async (s, _args, { app }) =>
+        (await app.executor.list({ originName: s.name, limit: 1 }))[0] ?? null,
     }),
     runningJobIds: t.stringList({ resolve: (s) => s.runningJobIds }),
   }),
 });
 
-const ScheduleReloadRef = builder.objectRef<{ added: string[]; changed: string[]; removed: string[] }>('ScheduleReload').implement({
-  fields: (t) => ({
-    added: t.exposeStringList('added'),
-    changed: t.exposeStringList('changed'),
-    removed: t.exposeStringList('removed'),
-    schedules: t.field({ type: [ScheduleRef], resolve: (_r, _a, { app }) => app.scheduler.list() }),
-  }),
-});
+const ScheduleReloadRef = builder
+  .objectRef<{ added: string[]; changed: string[]; removed: string[] }>('ScheduleReload')
+  .implement({
+    fields: (t) => ({
+      added: t.exposeStringList('added'),
+      changed: t.exposeStringList('changed'),
+      removed: t.exposeStringList('removed'),
+      schedules: t.field({
+        type: [ScheduleRef],
+        resolve: (_r, _a, { app }) => app.scheduler.list(),
+      }),
+    }),
+  });
 
 builder.queryFields((t) => ({
   schedules: t.field({
@@ -85,16 +133,28 @@ builder.queryFields((t) => ({
     type: ScheduleRef,
     nullable: true,
     args: { name: t.arg.string({ required: true }) },
-    resolve: (_root, { name }, { app }) => app.scheduler.list().find((s) => s.name === name) ?? null,
+    resolve: (_root, { name }, { app }) =>
+      app.scheduler.list().find((s) => s.name === name) ?? null,
   }),
 }));
 
 builder.mutationFields((t) => ({
   runSchedule: t.field({
     type: JobRef,
-    description: 'Runs a schedule’s job now, outside its trigger (refused while it already runs max_instances jobs).',
+    description:
+      'Runs a schedule’s job now, outside its trigger (refused while it already runs max_instances jobs).',
     args: { name: t.arg.string({ required: true }) },
-    errors: { types: [NotFoundError, ConflictError, JobSpecInvalidError, LimitExceededError, ShuttingDownError], directResult: true, union: { name: 'RunScheduleResult' } },
+    errors: {
+      types: [
+        NotFoundError,
+        ConflictError,
+        JobSpecInvalidError,
+        LimitExceededError,
+        ShuttingDownError,
+      ],
+      directResult: true,
+      union: { name: 'RunScheduleResult' },
+    },
     resolve: async (_root, { name }, { app }) => {
       try {
         return await app.scheduler.runNow(name);
@@ -113,14 +173,16 @@ builder.mutationFields((t) => ({
   }),
   resumeSchedule: t.field({
     type: ScheduleRef,
-    description: 'Lets a paused schedule fire again, from now on (firings during the pause are not caught up).',
+    description:
+      'Lets a paused schedule fire again, from now on (firings during the pause are not caught up).',
     args: { name: t.arg.string({ required: true }) },
     errors: { types: [NotFoundError], directResult: true, union: { name: 'ResumeScheduleResult' } },
     resolve: (_root, { name }, { app }) => app.scheduler.resume(name),
   }),
   reloadSchedules: t.field({
     type: ScheduleReloadRef,
-    description: 'Reads the schedules folder again (it is also watched); schedules whose file did not change keep their state.',
+    description:
+      'Reads the schedules folder again (it is also watched); schedules whose file did not change keep their state.',
     resolve: (_root, _args, { app }) => app.scheduler.reload(),
   }),
 }));

@@ -9,22 +9,32 @@ import { builder } from '../builder.js';
 const MAX_DAYS = 20_000;
 
 const TradeDayRef = builder.objectRef<StoredTradeDay>('TradeDay').implement({
-  description: 'One calendar day of the China A-share (Shanghai Stock Exchange) calendar, as stored.',
+  description:
+    'One calendar day of the China A-share (Shanghai Stock Exchange) calendar, as stored.',
   fields: (t) => ({
     date: t.expose('calendarDate', { type: 'Date' }),
     isTradingDay: t.exposeBoolean('isTradingDay'),
-    source: t.exposeString('source', { description: 'Where the row came from: `baostock` or `offline`.' }),
+    source: t.exposeString('source', {
+      description: 'Where the row came from: `baostock` or `offline`.',
+    }),
   }),
 });
 
-const OfflineCalendarRef = builder.objectRef<{ range: CalendarRange; warning: string | null }>('OfflineCalendar').implement({
-  description: 'The calendar that needs no network: the start-up fill and the fallback when BaoStock cannot be reached.',
-  fields: (t) => ({
-    coveredFrom: t.field({ type: 'Date', resolve: (c) => c.range.from }),
-    coveredTo: t.field({ type: 'Date', resolve: (c) => c.range.to }),
-    warning: t.string({ nullable: true, description: 'Set from 1 December when next year is not covered yet.', resolve: (c) => c.warning }),
-  }),
-});
+const OfflineCalendarRef = builder
+  .objectRef<{ range: CalendarRange; warning: string | null }>('OfflineCalendar')
+  .implement({
+    description:
+      'The calendar that needs no network: the start-up fill and the fallback when BaoStock cannot be reached.',
+    fields: (t) => ({
+      coveredFrom: t.field({ type: 'Date', resolve: (c) => c.range.from }),
+      coveredTo: t.field({ type: 'Date', resolve: (c) => c.range.to }),
+      warning: t.string({
+        nullable: true,
+        description: 'Set from 1 December when next year is not covered yet.',
+        resolve: (c) => c.warning,
+      }),
+    }),
+  });
 
 /** Reads from the named target, or the control target. */
 function queries({ app }: GraphQLContext, target: string | null | undefined): TradeDayQueries {
@@ -45,35 +55,54 @@ builder.queryFields((t) => ({
     resolve: (_root, { from, to, target }, context) => {
       const days = DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days;
       if (days < 0) throw new ValidationError(`to (${to}) is before from (${from})`);
-      if (days >= MAX_DAYS) throw new ValidationError(`the range ${from}..${to} is longer than ${MAX_DAYS} days; ask for less`);
+      if (days >= MAX_DAYS)
+        throw new ValidationError(
+          `the range ${from}..${to} is longer than ${MAX_DAYS} days; ask for less`,
+        );
       return queries(context, target).between(from, to);
     },
   }),
   isTradingDay: t.boolean({
     nullable: true,
-    description: 'Whether the exchange trades on this day, by the stored calendar; null when the day is not stored.',
-    args: { date: t.arg({ type: 'Date', required: true }), target: t.arg.string({ required: false, description: targetArg }) },
-    resolve: async (_root, { date, target }, context) => (await queries(context, target).isTradingDay(date)) ?? null,
+    description:
+      'Whether the exchange trades on this day, by the stored calendar; null when the day is not stored.',
+    args: {
+      date: t.arg({ type: 'Date', required: true }),
+      target: t.arg.string({ required: false, description: targetArg }),
+    },
+    resolve: async (_root, { date, target }, context) =>
+      (await queries(context, target).isTradingDay(date)) ?? null,
   }),
   nextTradingDay: t.field({
     type: 'Date',
     nullable: true,
-    description: 'The first trading day after this day, by the stored calendar; null when none is stored.',
-    args: { date: t.arg({ type: 'Date', required: true }), target: t.arg.string({ required: false, description: targetArg }) },
+    description:
+      'The first trading day after this day, by the stored calendar; null when none is stored.',
+    args: {
+      date: t.arg({ type: 'Date', required: true }),
+      target: t.arg.string({ required: false, description: targetArg }),
+    },
     resolve: (_root, { date, target }, context) => queries(context, target).nextTradingDay(date),
   }),
   previousTradingDay: t.field({
     type: 'Date',
     nullable: true,
-    description: 'The last trading day before this day, by the stored calendar; null when none is stored.',
-    args: { date: t.arg({ type: 'Date', required: true }), target: t.arg.string({ required: false, description: targetArg }) },
-    resolve: (_root, { date, target }, context) => queries(context, target).previousTradingDay(date),
+    description:
+      'The last trading day before this day, by the stored calendar; null when none is stored.',
+    args: {
+      date: t.arg({ type: 'Date', required: true }),
+      target: t.arg.string({ required: false, description: targetArg }),
+    },
+    resolve: (_root, { date, target }, context) =>
+      queries(context, target).previousTradingDay(date),
   }),
   offlineCalendar: t.field({
     type: OfflineCalendarRef,
     resolve: (_root, _args, { app }) => ({
       range: app.calendar.coveredRange,
-      warning: app.calendar.coverageWarning(DateTime.now().setZone(app.config.server.timeZone).toISODate()!),
+      warning: app.calendar.coverageWarning(
+        DateTime.now().setZone(app.config.server.timeZone).toISODate()!,
+      ),
     }),
   }),
 }));

@@ -4,7 +4,19 @@
  * Times of the job store are epoch milliseconds in BIGINT: exact, zone-free, and read back
  * identically from both dialects.
  */
-import { bigint, boolean, date, datetime, index, int, mediumtext, mysqlTable, primaryKey, text, varchar } from 'drizzle-orm/mysql-core';
+import {
+  bigint,
+  boolean,
+  date,
+  datetime,
+  index,
+  int,
+  mediumtext,
+  mysqlTable,
+  primaryKey,
+  text,
+  varchar,
+} from 'drizzle-orm/mysql-core';
 
 export const tradeDay = mysqlTable('trade_day', {
   calendarDate: date('calendar_date', { mode: 'string' }).primaryKey(),
