@@ -9,11 +9,13 @@ import {
   boolean,
   date,
   datetime,
+  decimal,
   index,
   int,
   mediumtext,
   mysqlTable,
   primaryKey,
+  smallint,
   text,
   varchar,
 } from 'drizzle-orm/mysql-core';
@@ -76,3 +78,69 @@ export const scheduleState = mysqlTable('schedule_state', {
   paused: boolean('paused').notNull(),
   updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
 });
+
+/*
+ * Market data. Prices, amounts and factors are exact decimals (DECIMAL here, canonical decimal
+ * text in SQLite), never floats: BaoStock sends them as decimal strings, and a quant comparing
+ * two databases must see the same digits. Scales are the most decimals BaoStock was seen to send
+ * (10 for prices, 4 for amounts, 6 for turnover and change, shared/docs/baostock-protocol.md §9).
+ */
+
+/** One security BaoStock knows (stocks, indices, others), listed or delisted. */
+export const security = mysqlTable('security', {
+  /** BaoStock's code, e.g. `sh.600000`. */
+  code: varchar('code', { length: 16 }).primaryKey(),
+  name: varchar('name', { length: 64 }).notNull(),
+  /** 1 stock, 2 index, 3 other, 4 convertible bond, 5 ETF. */
+  type: smallint('type').notNull(),
+  /** 1 listed, 0 delisted. */
+  status: smallint('status').notNull(),
+  ipoDate: date('ipo_date', { mode: 'string' }),
+  /** Null while listed. */
+  outDate: date('out_date', { mode: 'string' }),
+  updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
+});
+
+/** One security's unadjusted daily bar; adjusted prices are computed from `adjust_factor`. */
+export const dailyBar = mysqlTable(
+  'daily_bar',
+  {
+    code: varchar('code', { length: 16 }).notNull(),
+    tradeDate: date('trade_date', { mode: 'string' }).notNull(),
+    open: decimal('open', { precision: 20, scale: 10 }),
+    high: decimal('high', { precision: 20, scale: 10 }),
+    low: decimal('low', { precision: 20, scale: 10 }),
+    close: decimal('close', { precision: 20, scale: 10 }),
+    preclose: decimal('preclose', { precision: 20, scale: 10 }),
+    /** Shares. */
+    volume: bigint('volume', { mode: 'number' }),
+    amount: decimal('amount', { precision: 24, scale: 4 }),
+    /** Turnover rate, percent. */
+    turn: decimal('turn', { precision: 16, scale: 6 }),
+    /** Change against the previous close, percent. */
+    pctChg: decimal('pct_chg', { precision: 16, scale: 6 }),
+    /** 1 traded, 0 suspended. */
+    tradeStatus: smallint('trade_status').notNull(),
+    isSt: boolean('is_st').notNull(),
+    updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
+  },
+  // A day's coverage (bars per trade date) is read by date across all codes.
+  (t) => [
+    primaryKey({ columns: [t.code, t.tradeDate] }),
+    index('daily_bar_trade_date').on(t.tradeDate),
+  ],
+);
+
+/** One ex-dividend event of a security: its factors hold from this date until the next row's. */
+export const adjustFactor = mysqlTable(
+  'adjust_factor',
+  {
+    code: varchar('code', { length: 16 }).notNull(),
+    dividOperateDate: date('divid_operate_date', { mode: 'string' }).notNull(),
+    foreAdjustFactor: decimal('fore_adjust_factor', { precision: 24, scale: 10 }).notNull(),
+    backAdjustFactor: decimal('back_adjust_factor', { precision: 24, scale: 10 }).notNull(),
+    adjustFactor: decimal('adjust_factor', { precision: 24, scale: 10 }).notNull(),
+    updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.code, t.dividOperateDate] })],
+);

@@ -58,3 +58,52 @@ export const scheduleState = sqliteTable('schedule_state', {
   paused: integer('paused', { mode: 'boolean' }).notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/* Market data; decimals are canonical decimal text (see mysql.ts). */
+
+export const security = sqliteTable('security', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  type: integer('type').notNull(),
+  status: integer('status').notNull(),
+  ipoDate: text('ipo_date'),
+  outDate: text('out_date'),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+export const dailyBar = sqliteTable(
+  'daily_bar',
+  {
+    code: text('code').notNull(),
+    tradeDate: text('trade_date').notNull(),
+    open: text('open'),
+    high: text('high'),
+    low: text('low'),
+    close: text('close'),
+    preclose: text('preclose'),
+    volume: integer('volume'),
+    amount: text('amount'),
+    turn: text('turn'),
+    pctChg: text('pct_chg'),
+    tradeStatus: integer('trade_status').notNull(),
+    isSt: integer('is_st', { mode: 'boolean' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.code, t.tradeDate] }),
+    index('daily_bar_trade_date').on(t.tradeDate),
+  ],
+);
+
+export const adjustFactor = sqliteTable(
+  'adjust_factor',
+  {
+    code: text('code').notNull(),
+    dividOperateDate: text('divid_operate_date').notNull(),
+    foreAdjustFactor: text('fore_adjust_factor').notNull(),
+    backAdjustFactor: text('back_adjust_factor').notNull(),
+    adjustFactor: text('adjust_factor').notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.code, t.dividOperateDate] })],
+);
