@@ -10,6 +10,7 @@ import pino from 'pino';
 import { Secret } from '../../src/config/secret.js';
 import { MysqlTarget } from '../../src/storage/mysql-target.js';
 import { mysqlSkipReason, mysqlTestServer } from '../support/mysql.js';
+import { MIGRATED_TABLES } from './helpers.js';
 
 const server = mysqlTestServer();
 const suffix = randomBytes(4).toString('hex');
@@ -81,14 +82,7 @@ describe('a MySQL database that does not exist yet', { skip: await mysqlSkipReas
       'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?',
       [database],
     );
-    assert.deepEqual(tables.map((r) => r.name as string).sort(), [
-      '__drizzle_migrations',
-      'job_log_lines',
-      'jobs',
-      'schedule_runs',
-      'schedule_state',
-      'trade_day',
-    ]);
+    assert.deepEqual(tables.map((r) => r.name as string).sort(), MIGRATED_TABLES);
     await t.close();
   });
 });

@@ -2,13 +2,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getTableName, isTable } from 'drizzle-orm';
 import mysql from 'mysql2/promise';
 import pino, { type Logger } from 'pino';
 import { Secret } from '../../src/config/secret.js';
 import type { MysqlTargetConfig } from '../../src/config/storage-config.js';
 import { MysqlTarget } from '../../src/storage/mysql-target.js';
+import * as mysqlSchema from '../../src/storage/schema/mysql.js';
 import { SqliteTarget } from '../../src/storage/sqlite-target.js';
 import type { RetryPolicy, TradeDayRow } from '../../src/storage/upsert/index.js';
+
+/** Every table the migrations create, sorted, with drizzle's own bookkeeping table. */
+export const MIGRATED_TABLES: readonly string[] = [
+  '__drizzle_migrations',
+  ...Object.values(mysqlSchema)
+    .filter(isTable)
+    .map((table) => getTableName(table)),
+].sort();
 
 export const quietLogger: Logger = pino({ level: 'silent' });
 

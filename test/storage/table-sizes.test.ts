@@ -5,17 +5,10 @@ import type { SqliteTarget } from '../../src/storage/sqlite-target.js';
 import { tableSizes } from '../../src/storage/table-sizes.js';
 import { tradeDayTable, upsertRows } from '../../src/storage/upsert/index.js';
 import { createTestDatabase, mysqlSkipReason, mysqlTestServer } from '../support/mysql.js';
-import { mysqlTarget, onServer, sqliteTarget, tradeDays } from './helpers.js';
+import { MIGRATED_TABLES, mysqlTarget, onServer, sqliteTarget, tradeDays } from './helpers.js';
 
 const server = mysqlTestServer();
-const TABLES = [
-  '__drizzle_migrations',
-  'job_log_lines',
-  'jobs',
-  'schedule_runs',
-  'schedule_state',
-  'trade_day',
-];
+const TABLES = MIGRATED_TABLES;
 
 describe('tableSizes', { skip: await mysqlSkipReason() }, () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
