@@ -4,6 +4,7 @@
  */
 import { buildApp } from './app/build-app.js';
 import { loadAppConfig } from './app/config.js';
+import { installFaultPolicy } from './app/fault-policy.js';
 import { ConfigError } from './errors.js';
 
 async function main(): Promise<void> {
@@ -36,24 +37,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  // A component that leaks a rejected promise, or throws from a timer of its own, must not take
-  // every other job down with it (Node would exit). Node runs these handlers in the async context
-  // the fault came from, often a job's whose log is closed by then: so the line goes to the
-  // server's own log, naming the job and step.
-  const logFault = (what: string) => (fault: unknown) => {
-    const scope = app.scopes.current();
-    app.scopes.exit(() =>
-      app.logger.error({ err: fault, jobId: scope?.jobId, step: scope?.step ?? undefined }, what),
-    );
-  };
-  process.on(
-    'unhandledRejection',
-    logFault('unhandled promise rejection (a component left a promise without a handler)'),
-  );
-  process.on(
-    'uncaughtException',
-    logFault("uncaught exception (thrown outside any job step, e.g. from a component's timer)"),
-  );
+  installFaultPolicy({
+    scopes: app.scopes,
+    executor: app.executor,
+    logger: app.logger,
+    // The fatal line is written before the process goes (or after a second, whatever happens).
+    exit: (code) => {
+      setTimeout(() => process.exit(code), 1000).unref();
+      app.logger.flush(() => process.exit(code));
+    },
+  });
   const { url } = await app.start();
   console.log(`finance-data-api listening on ${url}/graphql`);
 }

@@ -104,6 +104,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
         config.server.jobs.timeoutSeconds === null
           ? null
           : config.server.jobs.timeoutSeconds * 1000,
+      abortGraceMs: config.server.jobs.abortGraceSeconds * 1000,
       specSize: {
         maxSteps: config.server.limits.maxJobSteps,
         maxArgumentBytes: config.server.limits.maxComponentArgumentBytes,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { assertBindAllowed } from '../auth/loopback.js';
 import { authConfigSchema, loadAuthConfig, type AuthConfig } from '../auth/token-config.js';
+import { MAX_JOB_TIMEOUT_SECONDS } from '../jobs/job.js';
 import { limitsConfigSchema } from './limits-config.js';
 import { parseConfig, readJsonFile } from './read-json-file.js';
 
@@ -38,7 +39,17 @@ const jobsSchema = z.strictObject({
   /** Jobs waiting for a free slot; past this a submission is refused with a clear error. */
   maxQueuedJobs: z.number().int().min(1).default(1000),
   /** Default timeout of a job, in seconds; null means none. A job spec may set its own. */
-  timeoutSeconds: z.number().positive().nullable().default(null),
+  timeoutSeconds: z
+    .number()
+    .positive()
+    .max(MAX_JOB_TIMEOUT_SECONDS, `must be at most ${MAX_JOB_TIMEOUT_SECONDS} (31 days)`)
+    .nullable()
+    .default(null),
+  /**
+   * Seconds a job's steps may go on after it is cancelled, times out or is shut down, before the
+   * job ends without them (a component that ignores its abort signal); its slot is held till then.
+   */
+  abortGraceSeconds: z.number().min(0).max(600).default(5),
 });
 
 const schedulesSchema = z.strictObject({

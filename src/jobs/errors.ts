@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError, errorMessage } from '../errors.js';
 
 /** A job ran longer than its timeout. */
 export class JobTimeoutError extends AppError {
@@ -15,5 +15,17 @@ export class ShuttingDownError extends AppError {
 
   constructor() {
     super('the server is shutting down');
+  }
+}
+
+/**
+ * Code running for a job failed where no step could catch it (a rejected promise nobody handled,
+ * an exception thrown from a timer): the job fails with it.
+ */
+export class JobFaultError extends AppError {
+  readonly code = 'FAULT';
+
+  constructor(what: string, step: string | null, cause: unknown) {
+    super(`${what}${step ? ` in step "${step}"` : ''}: ${errorMessage(cause)}`, { cause });
   }
 }

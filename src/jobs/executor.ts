@@ -1,28 +1,28 @@
 import type { Logger } from 'pino';
-import { sleep } from '../abort.js';
-import type { ComponentServices, StepProgress } from '../components/component.js';
+import type { ComponentServices } from '../components/component.js';
 import type { ComponentRegistry } from '../components/registry.js';
-import {
-  ConflictError,
-  JobCancelledError,
-  LimitExceededError,
-  NotFoundError,
-  errorMessage,
-  type Problem,
-} from '../errors.js';
+import { ConflictError, JobCancelledError, NotFoundError, type Problem } from '../errors.js';
 import type { AppEvents, JobChange } from '../events/app-events.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { JobLogSink } from '../logs/job-log-sink.js';
 import type { JobScopes } from '../logs/job-scope.js';
 import type { JobSpec } from '../pipeline/job-spec.js';
 import { parseOriginalDocument, parseStepList, type ParsedSpec } from '../pipeline/parse-spec.js';
-import { runPipeline, StepFailedError } from '../pipeline/run-pipeline.js';
-import { validateJobSpec, type ResolvedStep } from '../pipeline/validate-spec.js';
-import { JobTimeoutError, ShuttingDownError } from './errors.js';
-import { isFinal, type Job, type JobOrigin, type JobStatus, type StepState } from './job.js';
+import {
+  validateJobSpec,
+  type ResolvedStep,
+  type SpecValidation,
+} from '../pipeline/validate-spec.js';
+import { ShuttingDownError, type JobFaultError } from './errors.js';
+import { isFinal, type Job, type JobOrigin, type StepState } from './job.js';
+import { JobQueue, type QueuedJob } from './job-queue.js';
+import { JobRun } from './job-run.js';
+import { JobState } from './job-state.js';
+import { JobStateWriter } from './job-state-writer.js';
 import type { JobListFilter, JobStore } from './job-store.js';
 import { snapshotJob } from './snapshot.js';
 import { checkSpecSize, type SpecSizeLimits } from './spec-size.js';
+import { STORED_TEXT_LIMITS, truncateText } from './stored-text.js';
 
 /** A spec in either input form: the original JSON document, or the typed list of steps. */
 export type SpecInput = { document: unknown } | { steps: unknown };
@@ -32,6 +32,8 @@ export interface SubmitOptions {
   /** Overrides the configured default; null for none. */
   timeoutMs?: number | null;
   retryOf?: string | null;
+  /** The same key again returns the job it created instead of a second one. */
+  idempotencyKey?: string | null;
 }
 
 export type SubmitResult = { ok: true; job: Job } | { ok: false; problems: Problem[] };
@@ -42,6 +44,8 @@ export interface ExecutorLimits {
   defaultTimeoutMs: number | null;
   /** Steps and argument bytes of one spec (spec-size.ts); unlimited when absent. */
   specSize?: SpecSizeLimits;
+  /** How long a job's steps may go on after its signal is aborted (default 5 s). */
+  abortGraceMs?: number;
 }
 
 export interface ExecutorDeps {
@@ -56,24 +60,15 @@ export interface ExecutorDeps {
   limits: ExecutorLimits;
   /** Least time between two PROGRESS events of one job. */
   progressIntervalMs?: number;
+  /** Checks the spec's component arguments against the configuration (sources, targets). */
+  validate?: (parsed: ParsedSpec) => SpecValidation;
 }
 
-interface ActiveJob {
-  job: Job;
-  steps: readonly ResolvedStep[];
-  controller: AbortController;
-  sink: JobLogSink | null;
-  finished: Promise<void>;
-  resolveFinished: () => void;
-  finalizing: boolean;
-  timeout?: NodeJS.Timeout;
-  progressTimer?: NodeJS.Timeout;
-  lastProgressAt: number;
-  /** Store writes of one job run one after another, so an older state never lands last. */
-  persisting: Promise<void>;
+/** What the executor has seen, for health, metrics and tests. */
+export interface ExecutorStats {
+  /** Jobs that ended while a step still ran past the abort grace, ignoring its signal. */
+  abortIgnored: number;
 }
-
-const PERSIST_RETRY_MS = [100, 250, 500, 1000, 2000, 5000];
 
 const STEP_WAITING = (step: ResolvedStep): StepState => ({
   name: step.spec.name,
@@ -90,39 +85,50 @@ const STEP_WAITING = (step: ResolvedStep): StepState => ({
 });
 
 /**
- * Runs jobs: at most `maxConcurrentJobs` at once, the rest waiting in submission order. Every
- * status change is stored, then published on the bus. Each job has its own AbortController, which
- * cancel, timeout and shutdown abort; the job is then ended at once, without waiting for a
- * component that ignores its signal.
+ * Runs jobs: at most `maxConcurrentJobs` at once, the rest waiting in submission order in the
+ * queue. Each run is a JobRun (job-run.ts); the executor submits, queues, starts, cancels,
+ * recovers and shuts down, and frees a job's slot only once its run is over. Every state is
+ * stored (JobStateWriter) before it is published on the bus.
  */
 export class Executor {
-  readonly #waiting: ActiveJob[] = [];
-  readonly #running = new Map<string, ActiveJob>();
+  readonly #queue: JobQueue;
+  readonly #running = new Map<string, JobRun>();
+  readonly #writer: JobStateWriter;
   #accepting = true;
+  readonly stats: ExecutorStats = { abortIgnored: 0 };
 
-  constructor(private readonly deps: ExecutorDeps) {}
+  constructor(private readonly deps: ExecutorDeps) {
+    this.#queue = new JobQueue(deps.limits.maxQueuedJobs);
+    this.#writer = new JobStateWriter({ store: deps.store, logger: deps.logger });
+  }
 
   get runningCount(): number {
     return this.#running.size;
   }
 
   get waitingCount(): number {
-    return this.#waiting.length;
+    return this.#queue.size;
+  }
+
+  /** Job state saves given up on (the store was away too long, or refused the row twice). */
+  get stateSaveFailures(): number {
+    return this.#writer.failures;
   }
 
   /** Validates the spec against the current components and queues the job. */
   async submit(input: SpecInput, options: SubmitOptions = {}): Promise<SubmitResult> {
     if (!this.#accepting) throw new ShuttingDownError();
-    if (this.#waiting.length >= this.deps.limits.maxQueuedJobs) {
-      throw new LimitExceededError(
-        `too many jobs waiting (${this.#waiting.length}, the limit is ${this.deps.limits.maxQueuedJobs}); try again when some have run`,
-      );
+    const key = options.idempotencyKey ?? null;
+    if (key !== null) {
+      const existing = await this.deps.store.getByIdempotencyKey(key);
+      if (existing) return { ok: true, job: this.#live(existing) };
     }
     if (this.deps.limits.specSize) checkSpecSize(input, this.deps.limits.specSize);
     const parsed: ParsedSpec =
       'document' in input ? parseOriginalDocument(input.document) : parseStepList(input.steps);
-    const validation = validateJobSpec(parsed, this.deps.registry.snapshot());
+    const validation = this.#validate(parsed);
     if (!validation.ok) return { ok: false, problems: validation.problems };
+    const reservation = this.#queue.reserve();
     const timeoutMs =
       options.timeoutMs === undefined ? this.deps.limits.defaultTimeoutMs : options.timeoutMs;
     const job: Job = {
@@ -138,17 +144,29 @@ export class Executor {
       retryOf: options.retryOf ?? null,
       timeoutMs,
       logCount: 0,
+      idempotencyKey: key,
     };
-    await this.deps.store.insert(job);
-    const active = this.#activate(job, validation.steps);
-    this.#waiting.push(active);
-    this.#publish(active, 'STATUS');
+    try {
+      const inserted = await this.deps.store.insert(job);
+      if (!inserted) {
+        // Another submission with the same key was stored first: that one is the job.
+        reservation.release();
+        const winner = key === null ? undefined : await this.deps.store.getByIdempotencyKey(key);
+        if (!winner) throw new Error(`job ${job.id} was not stored, and no job has its key`);
+        return { ok: true, job: this.#live(winner) };
+      }
+    } catch (error) {
+      reservation.release();
+      throw error;
+    }
+    reservation.fill({ job, steps: validation.steps });
+    this.#publish(job, 'STATUS');
     const submitted = snapshotJob(job);
     this.#pump();
     return { ok: true, job: submitted };
   }
 
-  /** A new job with the same spec, linked to the one it retries. */
+  /** A new job with the same spec, linked to the one it retries, its origin RETRY. */
   async retry(id: string): Promise<SubmitResult> {
     const previous = await this.get(id);
     if (!previous) throw new NotFoundError('job', id);
@@ -158,22 +176,29 @@ export class Executor {
       );
     return this.submit(
       { steps: previous.spec.steps },
-      { origin: previous.origin, timeoutMs: previous.timeoutMs, retryOf: id },
+      {
+        origin: { type: 'RETRY', name: previous.origin.name },
+        timeoutMs: previous.timeoutMs,
+        retryOf: id,
+      },
     );
   }
 
-  /** A waiting job ends at once; a running one has its signal aborted and ends CANCELLED. A final job is returned as it is. */
+  /**
+   * A waiting job ends at once; a running one has its signal aborted and is returned once its
+   * run is over (its steps stopped, or the abort grace passed). A final job is returned as it is.
+   */
   async cancel(id: string, reason = 'cancelled by request'): Promise<Job> {
-    const waitingIndex = this.#waiting.findIndex((a) => a.job.id === id);
-    if (waitingIndex >= 0) {
-      const [active] = this.#waiting.splice(waitingIndex, 1);
-      await this.#finish(active!, 'CANCELLED', reason);
-      return snapshotJob(active!.job);
+    const why = truncateText(reason, STORED_TEXT_LIMITS.cancelReason);
+    const queued = this.#queue.remove(id);
+    if (queued) {
+      await this.#endWaiting(queued, why);
+      return snapshotJob(queued.job);
     }
     const running = this.#running.get(id);
     if (running) {
-      running.controller.abort(new JobCancelledError(reason));
-      await running.finished;
+      running.abort(new JobCancelledError(why));
+      await running.done;
       return snapshotJob(running.job);
     }
     const stored = await this.deps.store.get(id);
@@ -181,24 +206,53 @@ export class Executor {
     return stored;
   }
 
+  /**
+   * A fault escaped from a job's own code (main.ts's process handlers): a running job fails
+   * with it; false when the job is not running here (it ended, or never started).
+   */
+  failFromFault(id: string, fault: JobFaultError): boolean {
+    const run = this.#running.get(id);
+    if (!run || run.state.final) return false;
+    run.abort(fault);
+    return true;
+  }
+
   /** The live state of an active job, or the stored one. */
   async get(id: string): Promise<Job | undefined> {
     const active = this.#active(id);
-    if (active) return snapshotJob(active.job);
+    if (active) return snapshotJob(active);
     return this.deps.store.get(id);
   }
 
-  /** Stored jobs, newest first, with active ones shown in their live state. */
+  /**
+   * Stored jobs, newest first, active ones in their live state. A status filter applies to the
+   * state returned: a job stored WAITING that has just started is not listed as WAITING.
+   */
   async list(filter: JobListFilter): Promise<Job[]> {
-    const jobs = await this.deps.store.list(filter);
-    return jobs.map((job) => {
-      const active = this.#active(job.id);
-      return active ? snapshotJob(active.job) : job;
-    });
+    const wanted = filter.statuses && filter.statuses.length > 0 ? new Set(filter.statuses) : null;
+    const out: Job[] = [];
+    let beforeId = filter.beforeId;
+    // Live states rarely differ from stored ones, so one more read almost never happens.
+    for (let reads = 0; reads < 5 && out.length < filter.limit; reads++) {
+      const page = await this.deps.store.list({ ...filter, beforeId, limit: filter.limit });
+      for (const stored of page) {
+        const job = this.#live(stored);
+        if (!wanted || wanted.has(job.status)) out.push(job);
+        if (out.length === filter.limit) break;
+      }
+      if (page.length < filter.limit) break;
+      beforeId = page.at(-1)!.id;
+    }
+    return out;
   }
 
-  #active(id: string): ActiveJob | undefined {
-    return this.#running.get(id) ?? this.#waiting.find((a) => a.job.id === id);
+  #live(stored: Job): Job {
+    const active = this.#active(stored.id);
+    return active ? snapshotJob(active) : stored;
+  }
+
+  #active(id: string): Job | undefined {
+    return this.#running.get(id)?.job ?? this.#queue.find(id)?.job;
   }
 
   /**
@@ -208,18 +262,10 @@ export class Executor {
   async recover(): Promise<{ interrupted: number; requeued: number }> {
     const interrupted = await this.deps.store.withStatus('RUNNING');
     for (const job of interrupted) {
-      const now = new Date();
-      job.status = 'FAILED';
-      job.error = 'interrupted: the server stopped while this job was running';
-      job.finishedAt = now;
       job.logCount = await this.deps.store.lastLogSeq(job.id);
-      for (const step of job.steps) {
-        if (step.status === 'RUNNING')
-          Object.assign(step, { status: 'FAILED', finishedAt: now, error: 'interrupted' });
-        else if (step.status === 'WAITING') step.status = 'SKIPPED';
-      }
-      await this.deps.store.update(job);
-      this.deps.bus.emit('job', { change: 'STATUS', job: snapshotJob(job) });
+      new JobState(job).interrupt('interrupted: the server stopped while this job was running');
+      await this.#writer.save(job);
+      this.#publish(job, 'STATUS');
       this.deps.logger.warn(
         { jobId: job.id },
         'job was interrupted by a server stop; marked FAILED',
@@ -228,20 +274,17 @@ export class Executor {
     const waiting = await this.deps.store.withStatus('WAITING');
     let requeued = 0;
     for (const job of waiting) {
-      const validation = validateJobSpec(
-        parseStepList(job.spec.steps),
-        this.deps.registry.snapshot(),
-      );
-      const active = this.#activate(job, validation.ok ? validation.steps : []);
+      const validation = this.#validate(parseStepList(job.spec.steps));
       if (!validation.ok) {
-        await this.#finish(
-          active,
+        const problems = validation.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+        await this.#endWaiting(
+          { job, steps: [] },
+          `the job's spec is no longer valid after a restart: ${problems}`,
           'FAILED',
-          `the job's spec is no longer valid after a restart: ${validation.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
         );
         continue;
       }
-      this.#waiting.push(active);
+      this.#queue.restore({ job, steps: validation.steps });
       requeued++;
     }
     this.#pump();
@@ -250,224 +293,69 @@ export class Executor {
 
   /**
    * Stops taking jobs, cancels the waiting ones, lets running ones finish within `graceMs`, then
-   * aborts the rest (CANCELLED, reason shutdown) and waits until every job is stored as ended.
+   * aborts the rest (CANCELLED, reason shutdown) and waits until every run is over.
    */
   async shutdown(graceMs: number): Promise<void> {
     this.#accepting = false;
-    for (const active of this.#waiting.splice(0))
-      await this.#finish(active, 'CANCELLED', 'the server shut down before the job started');
-    const running = [...this.#running.values()];
-    if (running.length === 0) return;
+    for (const queued of this.#queue.drain())
+      await this.#endWaiting(queued, 'the server shut down before the job started');
+    const runs = [...this.#running.values()];
+    if (runs.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
-    await Promise.race([Promise.all(running.map((a) => a.finished)), graceOver]);
+    await Promise.race([Promise.all(runs.map((r) => r.done)), graceOver]);
     clearTimeout(timer);
-    for (const active of this.#running.values())
-      active.controller.abort(new JobCancelledError('the server is shutting down'));
-    await Promise.all(running.map((a) => a.finished));
+    for (const run of this.#running.values())
+      run.abort(new JobCancelledError('the server is shutting down'));
+    await Promise.all(runs.map((r) => r.done));
   }
 
-  #activate(job: Job, steps: readonly ResolvedStep[]): ActiveJob {
-    let resolveFinished!: () => void;
-    const finished = new Promise<void>((resolve) => (resolveFinished = resolve));
-    return {
-      job,
-      steps,
-      controller: new AbortController(),
-      sink: null,
-      finished,
-      resolveFinished,
-      finalizing: false,
-      lastProgressAt: 0,
-      persisting: Promise.resolve(),
-    };
+  #validate(parsed: ParsedSpec): SpecValidation {
+    return this.deps.validate
+      ? this.deps.validate(parsed)
+      : validateJobSpec(parsed, this.deps.registry.snapshot());
+  }
+
+  /** A job that never started ends here: CANCELLED (or FAILED) with its reason. */
+  async #endWaiting(
+    queued: QueuedJob,
+    reason: string,
+    status: 'CANCELLED' | 'FAILED' = 'CANCELLED',
+  ): Promise<void> {
+    const { job } = queued;
+    if (!new JobState(job).end({ status, error: reason })) return;
+    await this.#writer.save(job);
+    this.#publish(job, 'STATUS');
+    this.deps.logger.info({ jobId: job.id, status, error: job.error }, 'job ended');
   }
 
   #pump(): void {
-    while (
-      this.#accepting &&
-      this.#running.size < this.deps.limits.maxConcurrentJobs &&
-      this.#waiting.length > 0
-    ) {
-      const active = this.#waiting.shift()!;
-      this.#running.set(active.job.id, active);
-      this.#start(active).catch((error: unknown) => {
-        this.deps.logger.error({ jobId: active.job.id, err: error }, 'job could not be started');
-        void this.#finish(active, 'FAILED', `could not start: ${errorMessage(error)}`);
+    while (this.#accepting && this.#running.size < this.deps.limits.maxConcurrentJobs) {
+      const next = this.#queue.take();
+      if (!next) return;
+      const run = new JobRun(next.job, next.steps, {
+        writer: this.#writer,
+        publish: (job, change) => this.#publish(job, change),
+        scopes: this.deps.scopes,
+        logger: this.deps.logger,
+        services: this.deps.services,
+        newSink: (jobId, startSeq) => this.deps.newSink(jobId, startSeq),
+        abortGraceMs: this.deps.limits.abortGraceMs ?? 5000,
+        progressIntervalMs: this.deps.progressIntervalMs ?? 200,
+        onAbortIgnored: () => {
+          this.stats.abortIgnored += 1;
+        },
+      });
+      this.#running.set(next.job.id, run);
+      void run.run().then(() => {
+        this.#running.delete(next.job.id);
+        this.#pump();
       });
     }
   }
 
-  async #start(active: ActiveJob): Promise<void> {
-    const { job, controller } = active;
-    // Listen before the first await: a cancel that arrives while the start is being stored must win.
-    controller.signal.addEventListener('abort', () => void this.#onAbort(active), { once: true });
-    job.status = 'RUNNING';
-    job.startedAt = new Date();
-    const sink = this.deps.newSink(job.id, job.logCount);
-    active.sink = sink;
-    await this.#persist(active);
-    if (controller.signal.aborted) return;
-    this.#publish(active, 'STATUS');
-    if (job.timeoutMs !== null) {
-      active.timeout = setTimeout(
-        () => controller.abort(new JobTimeoutError(job.timeoutMs!)),
-        job.timeoutMs,
-      );
-    }
-    const logger = this.deps.logger;
-    try {
-      await this.deps.scopes.run({ jobId: job.id, step: null, sink }, async () => {
-        logger.info({ steps: job.steps.length, origin: job.origin }, 'job started');
-        await runPipeline({
-          jobId: job.id,
-          steps: active.steps,
-          signal: controller.signal,
-          logger,
-          services: this.deps.services,
-          scopes: this.deps.scopes,
-          sink,
-          events: this.#stepEvents(active),
-        });
-        logger.info('job finished');
-      });
-      await this.#finish(active, 'FINISHED', null);
-    } catch (error) {
-      if (controller.signal.aborted) return; // #onAbort ends the job
-      const message =
-        error instanceof StepFailedError ? error.message : `unexpected: ${errorMessage(error)}`;
-      this.deps.scopes.run({ jobId: job.id, step: null, sink }, () => logger.error(message));
-      await this.#finish(active, 'FAILED', message);
-    }
-  }
-
-  async #onAbort(active: ActiveJob): Promise<void> {
-    const reason: unknown = active.controller.signal.reason;
-    const status: JobStatus = reason instanceof JobTimeoutError ? 'FAILED' : 'CANCELLED';
-    const message = reason instanceof JobCancelledError ? reason.reason : errorMessage(reason);
-    if (active.sink)
-      this.deps.scopes.run({ jobId: active.job.id, step: null, sink: active.sink }, () =>
-        this.deps.logger.warn(`job ${status === 'FAILED' ? 'failed' : 'cancelled'}: ${message}`),
-      );
-    await this.#finish(active, status, message);
-  }
-
-  #stepEvents(active: ActiveJob) {
-    const step = (i: number) => active.job.steps[i]!;
-    return {
-      started: (i: number, rowsIn: number | null) => {
-        Object.assign(step(i), { status: 'RUNNING', startedAt: new Date(), rowsIn });
-        void this.#persist(active);
-        this.#publish(active, 'PROGRESS');
-      },
-      finished: (i: number, outcome: { rowsOut: number | null; result: unknown }) => {
-        Object.assign(step(i), {
-          status: 'FINISHED',
-          finishedAt: new Date(),
-          rowsOut: outcome.rowsOut,
-          result: outcome.result ?? null,
-        });
-        void this.#persist(active);
-        this.#publish(active, 'PROGRESS');
-      },
-      failed: (i: number, error: unknown, result: unknown) => {
-        const aborted = active.controller.signal.aborted;
-        Object.assign(step(i), {
-          status: aborted ? 'CANCELLED' : 'FAILED',
-          finishedAt: new Date(),
-          error: errorMessage(error),
-          result: result ?? null,
-        });
-      },
-      progress: (i: number, progress: StepProgress) => {
-        const list = step(i).progress;
-        const at = list.findIndex((p) => p.label === progress.label);
-        if (at >= 0) list[at] = { ...progress };
-        else list.push({ ...progress });
-        this.#publishProgressThrottled(active);
-      },
-    };
-  }
-
-  async #finish(active: ActiveJob, status: JobStatus, error: string | null): Promise<void> {
-    if (active.finalizing) return active.finished;
-    active.finalizing = true;
-    clearTimeout(active.timeout);
-    clearTimeout(active.progressTimer);
-    const { job } = active;
-    try {
-      // Every line is stored before the job shows a final status, so whoever sees the final
-      // status (and its logCount) can read all of its lines.
-      if (active.sink) {
-        await active.sink.close();
-        job.logCount = active.sink.lastSeq;
-      }
-      const now = new Date();
-      for (const step of job.steps) {
-        if (step.status === 'WAITING') step.status = 'SKIPPED';
-        else if (step.status === 'RUNNING')
-          Object.assign(step, {
-            status: status === 'FINISHED' ? 'FINISHED' : 'CANCELLED',
-            finishedAt: now,
-          });
-      }
-      job.status = status;
-      job.error = error;
-      job.finishedAt = now;
-      await this.#persist(active);
-    } finally {
-      this.#running.delete(job.id);
-      this.#publish(active, 'STATUS');
-      active.resolveFinished();
-      this.deps.logger.info({ jobId: job.id, status, error }, 'job ended');
-      this.#pump();
-    }
-  }
-
-  /**
-   * Stores the job's current state. Writes of one job run one after another (an older state never
-   * lands last), and a failed write is retried with backoff until the store answers again: a job
-   * store that restarts while jobs run must not leave a job stored as RUNNING forever.
-   */
-  #persist(active: ActiveJob): Promise<void> {
-    active.persisting = active.persisting.then(async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          // The state as of now, not as of when this write was queued.
-          await this.deps.store.update(active.job);
-          if (attempt > 0)
-            this.deps.logger.info(
-              { jobId: active.job.id, attempts: attempt + 1 },
-              'job state stored after retries',
-            );
-          return;
-        } catch (error) {
-          if (attempt === 0)
-            this.deps.logger.error(
-              { jobId: active.job.id, err: error },
-              'storing the job state failed; retrying until the store answers',
-            );
-          await sleep(PERSIST_RETRY_MS[Math.min(attempt, PERSIST_RETRY_MS.length - 1)]!);
-        }
-      }
-    });
-    return active.persisting;
-  }
-
-  #publish(active: ActiveJob, change: JobChange): void {
-    if (active.sink) active.job.logCount = active.sink.lastSeq;
-    active.lastProgressAt = Date.now();
-    this.deps.bus.emit('job', { change, job: snapshotJob(active.job) });
-  }
-
-  #publishProgressThrottled(active: ActiveJob): void {
-    if (active.progressTimer) return;
-    const interval = this.deps.progressIntervalMs ?? 200;
-    const wait = Math.max(0, active.lastProgressAt + interval - Date.now());
-    active.progressTimer = setTimeout(() => {
-      active.progressTimer = undefined;
-      if (!active.finalizing) this.#publish(active, 'PROGRESS');
-    }, wait);
+  #publish(job: Job, change: JobChange): void {
+    this.deps.bus.emit('job', { change, job: snapshotJob(job) });
   }
 }
 

@@ -11,11 +11,12 @@ export interface JobRow {
   steps: string;
   error: string | null;
   retry_of: string | null;
-  timeout_ms: number | null;
+  timeout_ms: number | string | null;
   submitted_at: number | string;
   started_at: number | string | null;
   finished_at: number | string | null;
   log_count: number;
+  idempotency_key: string | null;
 }
 
 export interface LogLineRow {
@@ -52,6 +53,7 @@ export function encodeJob(job: Job): JobRow {
     started_at: job.startedAt?.getTime() ?? null,
     finished_at: job.finishedAt?.getTime() ?? null,
     log_count: job.logCount,
+    idempotency_key: job.idempotencyKey,
   };
 }
 
@@ -77,6 +79,7 @@ export function decodeJob(row: JobRow): Job {
     retryOf: row.retry_of,
     timeoutMs: row.timeout_ms === null ? null : Number(row.timeout_ms),
     logCount: Number(row.log_count),
+    idempotencyKey: row.idempotency_key ?? null,
   };
 }
 

@@ -1,14 +1,18 @@
 import { sql, type SQL } from 'drizzle-orm';
 import * as mysqlSchema from '../storage/schema/mysql.js';
 import * as sqliteSchema from '../storage/schema/sqlite.js';
+import { isDuplicateKey } from '../storage/duplicate-key.js';
 import type { SqlRunner } from '../storage/sql-runner.js';
+import { chunkLogLines } from './log-line-chunks.js';
 import { decodeJob, decodeLogLine, encodeJob, type JobRow, type LogLineRow } from './job-codec.js';
-import type { Job, JobStatus, LogLine } from './job.js';
+import type { Job, JobStatus, LogLine, OriginType } from './job.js';
 
 export interface JobListFilter {
   statuses?: readonly JobStatus[];
   /** A schedule's name (or STARTUP reason): only jobs with this origin name. */
   originName?: string;
+  /** Only jobs of these origin types (a schedule's own jobs are SCHEDULE, its retries RETRY). */
+  originTypes?: readonly OriginType[];
   /** Only jobs older than this id (ids sort by submission time). */
   beforeId?: string;
   limit: number;
@@ -33,13 +37,30 @@ export class JobStore {
     this.#t = db.dialect === 'mysql' ? mysqlSchema : sqliteSchema;
   }
 
-  async insert(job: Job): Promise<void> {
+  /**
+   * Stores a new job; false when its idempotency key is already taken (the caller then returns
+   * the job that has it).
+   */
+  async insert(job: Job): Promise<boolean> {
     const row = encodeJob(job);
     const names = Object.keys(row).map((k) => sql.identifier(k));
     const values = Object.values(row).map((v) => sql`${v}`);
-    await this.db.run(
-      sql`INSERT INTO ${this.#t.jobs} (${sql.join(names, sql`, `)}) VALUES (${sql.join(values, sql`, `)})`,
+    try {
+      await this.db.run(
+        sql`INSERT INTO ${this.#t.jobs} (${sql.join(names, sql`, `)}) VALUES (${sql.join(values, sql`, `)})`,
+      );
+      return true;
+    } catch (error) {
+      if (job.idempotencyKey !== null && isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  async getByIdempotencyKey(key: string): Promise<Job | undefined> {
+    const rows = await this.db.all<JobRow>(
+      sql`SELECT * FROM ${this.#t.jobs} WHERE ${sql.identifier('idempotency_key')} = ${key}`,
     );
+    return rows[0] && decodeJob(rows[0]);
   }
 
   /** Writes every field that can change after submission. */
@@ -76,6 +97,13 @@ export class JobStore {
     }
     if (filter.originName !== undefined)
       conditions.push(sql`${sql.identifier('origin_name')} = ${filter.originName}`);
+    if (filter.originTypes && filter.originTypes.length > 0) {
+      const types = sql.join(
+        filter.originTypes.map((t) => sql`${t}`),
+        sql`, `,
+      );
+      conditions.push(sql`${sql.identifier('origin_type')} IN (${types})`);
+    }
     if (filter.beforeId !== undefined)
       conditions.push(sql`${sql.identifier('id')} < ${filter.beforeId}`);
     const where = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
@@ -93,25 +121,38 @@ export class JobStore {
     return rows.map(decodeJob);
   }
 
+  /**
+   * Stores lines in as few inserts as the server's packet limit allows. A line already stored is
+   * left as it is (a line never changes once numbered), so a batch retried after a failure part
+   * of the way through stores the rest and repeats nothing.
+   */
   async appendLogLines(lines: readonly LogLine[]): Promise<void> {
     if (lines.length === 0) return;
-    const rows = lines.map((line) => {
-      const r: LogLineRow = {
-        job_id: line.jobId,
-        seq: line.seq,
-        time: line.time.getTime(),
-        level: line.level,
-        step: line.step,
-        message: line.message,
-      };
-      return sql`(${r.job_id}, ${r.seq}, ${r.time}, ${r.level}, ${r.step}, ${r.message})`;
-    });
+    const limit = await this.db.statementLimitBytes();
+    const seq = sql.identifier('seq');
+    const keepStored =
+      this.db.dialect === 'mysql'
+        ? sql`ON DUPLICATE KEY UPDATE ${seq} = ${seq}`
+        : sql`ON CONFLICT DO NOTHING`;
     const columns = ['job_id', 'seq', 'time', 'level', 'step', 'message'].map((c) =>
       sql.identifier(c),
     );
-    await this.db.run(
-      sql`INSERT INTO ${this.#t.jobLogLines} (${sql.join(columns, sql`, `)}) VALUES ${sql.join(rows, sql`, `)}`,
-    );
+    for (const chunk of chunkLogLines(lines, limit)) {
+      const rows = chunk.map((line) => {
+        const r: LogLineRow = {
+          job_id: line.jobId,
+          seq: line.seq,
+          time: line.time.getTime(),
+          level: line.level,
+          step: line.step,
+          message: line.message,
+        };
+        return sql`(${r.job_id}, ${r.seq}, ${r.time}, ${r.level}, ${r.step}, ${r.message})`;
+      });
+      await this.db.run(
+        sql`INSERT INTO ${this.#t.jobLogLines} (${sql.join(columns, sql`, `)}) VALUES ${sql.join(rows, sql`, `)} ${keepStored}`,
+      );
+    }
   }
 
   /** Lines with seq > afterSeq, in order, at most `limit`. */

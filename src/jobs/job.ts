@@ -1,6 +1,12 @@
 import type { ComponentKind, StepProgress } from '../components/component.js';
 import type { JobSpec } from '../pipeline/job-spec.js';
 
+/**
+ * The longest timeout a job may have: a month and a day, so a monthly job can be given a month.
+ * Timeouts are kept exactly up to it (src/long-timeout.ts).
+ */
+export const MAX_JOB_TIMEOUT_SECONDS = 31 * 86_400;
+
 export const JOB_STATUSES = ['WAITING', 'RUNNING', 'FINISHED', 'FAILED', 'CANCELLED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
@@ -20,12 +26,16 @@ export const STEP_STATUSES = [
 ] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
-export const ORIGIN_TYPES = ['ADHOC', 'SCHEDULE', 'STARTUP'] as const;
+/** RETRY: submitted by retryJob; its `retryOf` names the job it retries. */
+export const ORIGIN_TYPES = ['ADHOC', 'SCHEDULE', 'STARTUP', 'RETRY'] as const;
 export type OriginType = (typeof ORIGIN_TYPES)[number];
 
 export interface JobOrigin {
   type: OriginType;
-  /** The schedule's name for SCHEDULE; a short reason for STARTUP; null for ADHOC. */
+  /**
+   * The schedule's name for SCHEDULE; a short reason for STARTUP; null for ADHOC; for RETRY, the
+   * origin name of the job retried.
+   */
   name: string | null;
 }
 
@@ -62,6 +72,8 @@ export interface Job {
   timeoutMs: number | null;
   /** Log lines written so far (their seq runs 1..logCount without gaps). */
   logCount: number;
+  /** The submitter's key: submitting with it again returns this job instead of a new one. */
+  idempotencyKey: string | null;
 }
 
 export const LOG_LINE_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;

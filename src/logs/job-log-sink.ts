@@ -5,6 +5,11 @@ import type { AppEvents } from '../events/app-events.js';
 import type { LogLine, LogLineLevel } from '../jobs/job.js';
 import type { JobLineSink } from './job-scope.js';
 import type { JobLogFiles } from './job-log-files.js';
+import { sleep } from '../abort.js';
+import { JOB_STORE_RETRY_POLICY } from '../jobs/job-state-writer.js';
+import { STORED_TEXT_LIMITS, truncateText } from '../jobs/stored-text.js';
+import { retryDelayMs, type RetryPolicy } from '../retry-policy.js';
+import { isTransient } from '../storage/upsert/transient-errors.js';
 
 export interface JobLogSinkDeps {
   store: { appendLogLines(lines: readonly LogLine[]): Promise<void> };
@@ -14,9 +19,9 @@ export interface JobLogSinkDeps {
   batchLines: number;
   batchMs: number;
   files: JobLogFiles | null;
+  /** Retries of a batch the store refused for a transient reason (default: the job store's). */
+  retry?: RetryPolicy;
 }
-
-const RETRY_MS = [100, 500, 1000, 2000, 5000];
 
 /**
  * The log of one job. Lines get consecutive sequence numbers as they are written (so the order
@@ -31,6 +36,8 @@ export class JobLogSink implements JobLineSink {
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
   #dropped = 0;
+  /** Lines the store never took (it was away past the retries, or refused them). */
+  lost = 0;
 
   constructor(
     readonly jobId: string,
@@ -58,7 +65,7 @@ export class JobLogSink implements JobLineSink {
       time: new Date(),
       level,
       step,
-      message,
+      message: truncateText(message, STORED_TEXT_LIMITS.logMessage),
     });
     if (this.#buffer.length >= this.deps.batchLines) {
       void this.flush();
@@ -98,23 +105,27 @@ export class JobLogSink implements JobLineSink {
   }
 
   async #store(batch: LogLine[]): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+    const policy = this.deps.retry ?? JOB_STORE_RETRY_POLICY;
+    for (let attempt = 1; ; attempt++) {
       try {
         await this.deps.store.appendLogLines(batch);
         break;
       } catch (error) {
-        // The control database being briefly away must not lose lines: keep them and retry.
-        const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!;
-        this.deps.logger.error(
-          {
-            jobId: this.jobId,
-            lines: batch.length,
-            attempt: attempt + 1,
-            error: errorMessage(error),
-          },
+        // The control database briefly away must not lose lines: keep them and retry, a bounded
+        // number of times, so a store gone for good cannot hold the job (and shutdown) forever.
+        if (!isTransient(error) || attempt >= policy.attempts) {
+          this.lost += batch.length;
+          this.deps.logger.error(
+            { jobId: this.jobId, lines: batch.length, attempts: attempt, err: error },
+            'storing job log lines failed; the lines are lost',
+          );
+          return;
+        }
+        this.deps.logger.warn(
+          { jobId: this.jobId, lines: batch.length, attempt, error: errorMessage(error) },
           'storing job log lines failed; retrying',
         );
-        await new Promise((resolve) => setTimeout(resolve, wait));
+        await sleep(retryDelayMs(policy, attempt));
       }
     }
     this.deps.bus.emit('jobLogs', { jobId: this.jobId, lines: batch });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ComponentContext, ComponentServices, StepProgress } from '../components/component.js';
-import { AppError, errorMessage } from '../errors.js';
+import { AppError, ValidationError, errorMessage } from '../errors.js';
+import { resultProblem } from '../jobs/stored-text.js';
 import type { JobLineSink, JobScopes } from '../logs/job-scope.js';
 import type { ResolvedStep } from './validate-spec.js';
 
@@ -69,6 +70,10 @@ export async function runPipeline(run: PipelineRun): Promise<void> {
       services: run.services,
       reportProgress: (progress) => run.events.progress(index, progress),
       setResult: (value) => {
+        // Checked here, where the component can still be told: a result the store cannot take
+        // would otherwise only fail when the job's state is saved, far from the code that made it.
+        const problem = resultProblem(value);
+        if (problem !== null) throw new ValidationError(`setResult: ${problem}`);
         result = value;
       },
     };

@@ -1,4 +1,5 @@
 import type { Problem } from '../errors.js';
+import { codePointLength, STORED_TEXT_LIMITS } from '../jobs/stored-text.js';
 import type { ComponentSnapshot, LoadedComponent } from '../components/registry.js';
 import { zodProblems } from '../validation.js';
 import { closestNames } from './closest-names.js';
@@ -31,6 +32,11 @@ export function validateJobSpec(parsed: ParsedSpec, components: ComponentSnapsho
   steps.forEach((step, i) => {
     if (step.name.trim() === '')
       problems.push({ path: pathOf(i, 'name'), message: 'a step name must not be empty' });
+    else if (codePointLength(step.name) > STORED_TEXT_LIMITS.stepName)
+      problems.push({
+        path: pathOf(i, 'name'),
+        message: `a step name is at most ${STORED_TEXT_LIMITS.stepName} characters (it is stored with every log line); this one has ${codePointLength(step.name)}`,
+      });
     else if (firstIndexByName.has(step.name))
       problems.push({
         path: pathOf(i, 'name'),

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { errorMessage, ValidationError, type Problem } from '../errors.js';
+import { MAX_JOB_TIMEOUT_SECONDS } from '../jobs/job.js';
 import { parseTrigger, type Trigger, type TriggerDeps } from './triggers/index.js';
 import { zodProblems, formatProblems } from '../validation.js';
 
@@ -47,7 +48,12 @@ const optionsSchema = (defaultGraceSeconds: number | null) =>
     coalesce: z.boolean().default(true),
     misfire_grace_time: z.number().positive().nullable().default(defaultGraceSeconds),
     enabled: z.boolean().default(true),
-    timeout_seconds: z.number().positive().nullable().default(null),
+    timeout_seconds: z
+      .number()
+      .positive()
+      .max(MAX_JOB_TIMEOUT_SECONDS, `must be at most ${MAX_JOB_TIMEOUT_SECONDS} (31 days)`)
+      .nullable()
+      .default(null),
   });
 
 export interface ReadScheduleDeps {

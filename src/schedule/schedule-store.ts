@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { isDuplicateKey } from '../storage/duplicate-key.js';
 import type { SqlRunner } from '../storage/sql-runner.js';
 
 /** What became of one firing of a schedule. */
@@ -71,18 +72,4 @@ export class ScheduleStore {
       sql`INSERT INTO ${state} (${name}, ${sql.identifier('paused')}, ${sql.identifier('updated_at')}) VALUES (${schedule}, ${paused ? 1 : 0}, ${Date.now()})`,
     );
   }
-}
-
-/** A primary-key violation, from MySQL (1062) or SQLite, possibly wrapped by Drizzle. */
-function isDuplicateKey(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (
-      code === 'ER_DUP_ENTRY' ||
-      code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-      code === 'SQLITE_CONSTRAINT_UNIQUE'
-    )
-      return true;
-  }
-  return false;
 }

@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2';
 import type { MysqlTarget } from './mysql-target.js';
+import { statementLimit } from './upsert/mysql-statement.js';
 import type { SqliteTarget } from './sqlite-target.js';
 import type { StorageTarget } from './targets.js';
 
@@ -14,7 +15,15 @@ export interface SqlRunner {
   all<T>(query: SQL): Promise<T[]>;
   /** Returns the number of rows the statement changed. */
   run(query: SQL): Promise<number>;
+  /**
+   * The largest statement the server takes, in bytes, less a margin (MySQL: max_allowed_packet;
+   * SQLite: no practical limit). Batched inserts are cut to fit it.
+   */
+  statementLimitBytes(): Promise<number>;
 }
+
+/** Bound parameters in one statement: under SQLite's 32,766 and MySQL's 65,535. */
+export const MAX_BOUND_PARAMETERS = 30_000;
 
 export function sqlRunnerFor(target: StorageTarget): SqlRunner {
   return target.dialect === 'mysql' ? mysqlRunner(target) : sqliteRunner(target);
@@ -33,6 +42,10 @@ function mysqlRunner(target: MysqlTarget): SqlRunner {
       const [header] = (await db.execute(query)) as unknown as [ResultSetHeader];
       return header.affectedRows;
     },
+    async statementLimitBytes() {
+      const { maxAllowedPacket } = await target.connect();
+      return statementLimit(maxAllowedPacket);
+    },
   };
 }
 
@@ -46,6 +59,9 @@ function sqliteRunner(target: SqliteTarget): SqlRunner {
     async run(query: SQL) {
       const { db } = await target.connect();
       return db.run(query).changes;
+    },
+    statementLimitBytes() {
+      return Promise.resolve(Number.POSITIVE_INFINITY);
     },
   };
 }

@@ -132,6 +132,16 @@ describe('the executor', () => {
     assert.equal(timedOut.error, 'timed out after 0.1 s');
   });
 
+  it('keeps a 30-day timeout: the job runs to its end instead of failing at once', async () => {
+    const thirtyDays = 30 * 86_400_000;
+    const job = await submitSteps(t.app, [['p', 'TestRowsProducer', '', { ms: 300 }]], {
+      timeoutMs: thirtyDays,
+    });
+    const done = await waitForJob(t.app, job.id);
+    assert.equal(done.status, 'FINISHED', done.error ?? undefined);
+    assert.equal((await t.app.store.get(job.id))?.timeoutMs, thirtyDays);
+  });
+
   it('retries a job as a new job with the same spec, linked to the first', async () => {
     const first = await submitSteps(t.app, [['p', 'TestRowsProducer', '', { fail: 'flaky' }]]);
     assert.equal((await waitForJob(t.app, first.id)).status, 'FAILED');
@@ -139,6 +149,7 @@ describe('the executor', () => {
     assert.ok(retry.ok);
     assert.notEqual(retry.job.id, first.id);
     assert.equal(retry.job.retryOf, first.id);
+    assert.deepEqual(retry.job.origin, { type: 'RETRY', name: null });
     assert.deepEqual(retry.job.spec, first.spec);
     assert.equal((await waitForJob(t.app, retry.job.id)).status, 'FAILED');
     await assert.rejects(t.app.executor.retry('01ARZ3NDEKTSV4RRFFQ69G5FAV'), /no job named/);
@@ -179,5 +190,57 @@ describe('the executor', () => {
       page.map((j) => j.id),
       all.slice(2, 4).map((j) => j.id),
     );
+  });
+});
+
+describe('a job whose component ignores its signal', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ server: { maxConcurrentJobs: 1, jobs: { abortGraceSeconds: 0.3 } } });
+  });
+  after(async () => t.destroy());
+
+  it('holds its slot until the abort grace is over, never less; then the next job starts', async () => {
+    const hanging = await submitSteps(t.app, [
+      ['p', 'TestRowsProducer', '', { ms: 5000, ignoreAbort: true, probe: 'held' }],
+    ]);
+    const next = await submitSteps(t.app, [['p', 'TestRowsProducer', '', { probe: 'after' }]]);
+    while (probe('held').started.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const cancelling = t.app.executor.cancel(hanging.id);
+    // The component still runs, and the job holds the one slot: the next job waits.
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal((await t.app.executor.get(hanging.id))?.status, 'RUNNING');
+    assert.deepEqual(probe('after').started, []);
+    const cancelled = await cancelling;
+    assert.equal(cancelled.status, 'CANCELLED');
+    assert.equal(t.app.executor.stats.abortIgnored, 1);
+    assert.equal((await waitForJob(t.app, next.id)).status, 'FINISHED');
+    assert.deepEqual(probe('after').started, [next.id]);
+    const lines = await t.app.store.logLines(hanging.id, 0, 100);
+    assert.ok(lines.some((l) => /did not stop within 0.3 s/.test(l.message)));
+  });
+});
+
+describe('maxQueuedJobs under concurrent submissions', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ server: { maxConcurrentJobs: 1, jobs: { maxQueuedJobs: 5 } } });
+  });
+  after(async () => t.destroy());
+
+  it('twenty submissions at once against a queue of five: five are queued, fifteen refused', async () => {
+    const blocker = await submitSteps(t.app, [['p', 'TestRowsProducer', '', { ms: 2000 }]]);
+    while ((await t.app.executor.get(blocker.id))?.status !== 'RUNNING')
+      await new Promise((r) => setTimeout(r, 10));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, () => submitSteps(t.app, [['p', 'TestRowsProducer', '']])),
+    );
+    const accepted = outcomes.filter((o) => o.status === 'fulfilled');
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    assert.equal(accepted.length, 5);
+    assert.equal(refused.length, 15);
+    assert.ok(refused.every((o) => /jobs\.maxQueuedJobs/.test(String(o.reason))));
+    assert.equal(t.app.executor.waitingCount, 5);
+    await t.app.executor.cancel(blocker.id);
   });
 });

@@ -108,6 +108,7 @@ describe('a restart after a crash', () => {
       retryOf: null,
       timeoutMs: null,
       logCount: 0,
+      idempotencyKey: null,
     });
     await target.close();
 

@@ -6,7 +6,9 @@
  * The server must survive each, the others' data must be complete, and every job must end.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
@@ -178,7 +180,7 @@ describe(
 describe('components that misbehave', () => {
   let t: TestApp;
   before(async () => {
-    t = await startHardeningApp();
+    t = await startHardeningApp({ server: { jobs: { abortGraceSeconds: 0.5 } } });
   });
   after(async () => t?.destroy());
 
@@ -227,7 +229,8 @@ describe('components that misbehave', () => {
     assert.match(job.error!, /^step "p" failed: \{.*thrown on purpose.*\}$/);
   });
 
-  it('a component that hangs past its timeout, ignoring the signal: the job fails "timed out" at once; the server goes on', async () => {
+  it('a component that hangs past its timeout, ignoring the signal: the job fails "timed out" once the abort grace is over, saying why; the server goes on', async () => {
+    const ignoredBefore = t.app.executor.stats.abortIgnored;
     const hung = await submitJob(
       t.url,
       steps(['p', 'TestRowsProducer', '', { ms: 3000, ignoreAbort: true, lines: 2 }]),
@@ -240,6 +243,14 @@ describe('components that misbehave', () => {
       job.steps.map((s) => s.status),
       ['CANCELLED'],
     );
+    // Its slot was held through the grace, then freed; the job's log and the server's say so.
+    assert.equal(t.app.executor.stats.abortIgnored, ignoredBefore + 1);
+    const lines = await t.app.store.logLines(hung, 0, 100);
+    assert.ok(
+      lines.some((l) => l.level === 'warn' && /did not stop within 0.5 s/.test(l.message)),
+      JSON.stringify(lines),
+    );
+    assert.ok(t.logs.some((l) => l.includes('did not stop within 0.5 s') && l.includes(hung)));
     const next = await waitForFinal(
       t.url,
       await submitJob(t.url, steps(['p', 'TestRowsProducer', '', { rows: 1 }])),
@@ -276,10 +287,10 @@ describe('a component that leaks a rejected promise, in the real server process'
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('does not take the server down: the rejection is logged naming the job, and jobs keep running', async () => {
-    const now = await submitJob(
+  it('fails the job whose code it came from while that job runs; after the job ended, it is logged naming it; the server goes on', async () => {
+    const running = await submitJob(
       server.url,
-      steps(['p', 'TestLeakyProducer', '', { message: 'leaked while running' }]),
+      steps(['p', 'TestLeakyProducer', '', { message: 'leaked while running', holdMs: 10_000 }]),
     );
     const later = await submitJob(
       server.url,
@@ -287,7 +298,7 @@ describe('a component that leaks a rejected promise, in the real server process'
         'p',
         'TestLeakyProducer',
         '',
-        { message: 'leaked after the job ended', laterMs: 100 },
+        { message: 'leaked after the job ended', laterMs: 1000 },
       ]),
     );
     const thrown = await submitJob(
@@ -296,36 +307,37 @@ describe('a component that leaks a rejected promise, in the real server process'
         'p',
         'TestLeakyProducer',
         '',
-        { message: 'thrown from a timer', laterMs: 100, throwInTimer: true },
+        { message: 'thrown from a timer', laterMs: 1000, throwInTimer: true },
       ]),
     );
-    for (const id of [now, later, thrown])
+    const failed = await waitForFinal(server.url, running);
+    assert.equal(failed.status, 'FAILED');
+    assert.equal(failed.error, 'unhandled promise rejection in step "p": leaked while running');
+    for (const id of [later, thrown])
       assert.equal((await waitForFinal(server.url, id)).status, 'FINISHED');
-    const logged = () =>
+    const logged = (what: string) =>
       server
         .output()
         .split('\n')
-        .filter((line) => line.includes('unhandled promise rejection'))
-        .map((line) => JSON.parse(line) as { jobId?: string; err?: { message?: string } });
-    await until(() => logged().length >= 2, 'both rejections to be logged');
+        .filter((line) => line.startsWith('{'))
+        .map(
+          (line) => JSON.parse(line) as { msg: string; jobId?: string; err?: { message?: string } },
+        )
+        .filter((line) => line.msg.startsWith(what));
+    await until(
+      () => logged('unhandled promise rejection').length >= 2,
+      'both rejections to be logged',
+    );
     assert.deepEqual(
-      logged().map((l) => [l.jobId, l.err?.message]),
+      logged('unhandled promise rejection').map((l) => [l.jobId, l.err?.message]),
       [
-        [now, 'leaked while running'],
+        [running, 'leaked while running'],
         [later, 'leaked after the job ended'],
       ],
     );
-    await until(
-      () => server.output().includes('thrown from a timer'),
-      'the uncaught exception to be logged',
-    );
-    const uncaught = server
-      .output()
-      .split('\n')
-      .filter((line) => line.includes('uncaught exception'))
-      .map((line) => JSON.parse(line) as { jobId?: string; err?: { message?: string } });
+    await until(() => logged('uncaught exception').length >= 1, 'the exception to be logged');
     assert.deepEqual(
-      uncaught.map((l) => [l.jobId, l.err?.message]),
+      logged('uncaught exception').map((l) => [l.jobId, l.err?.message]),
       [[thrown, 'thrown from a timer']],
     );
     assert.equal(server.child.exitCode, null, 'still running');
@@ -335,6 +347,41 @@ describe('a component that leaks a rejected promise, in the real server process'
     );
     assert.equal(next.status, 'FINISHED');
     assert.equal(await server.stop(), 0, 'and it still stops cleanly');
+  });
+});
+
+describe('an exception outside any job, in the real server process', () => {
+  let dir: string;
+  let components: string;
+  let server: ServerProcess | undefined;
+  before(() => {
+    // A component module whose own top-level code arms a timer: it runs in no job's context.
+    components = mkdtempSync(join(tmpdir(), 'fda-outside-'));
+    writeFileSync(
+      join(components, 'outside.ts'),
+      `setTimeout(() => { throw new Error('thrown outside any job'); }, 1500);\n` +
+        `export const nothing = 1;\n`,
+    );
+    dir = hardeningConfigDir({ server: { componentsDir: components } });
+  });
+  after(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(components, { recursive: true, force: true });
+  });
+
+  it('is logged as fatal and ends the process with exit code 1', async () => {
+    server = await startServerProcess(dir);
+    assert.equal(await server.exited, 1);
+    const fatal = server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('outside any job'))
+      .map((line) => JSON.parse(line) as { level: number; err?: { message?: string } });
+    assert.deepEqual(
+      fatal.map((l) => [l.level, l.err?.message]),
+      [[60, 'thrown outside any job']],
+    );
   });
 });
 

@@ -2,6 +2,7 @@ import {
   ConflictError,
   LimitExceededError,
   NotFoundError,
+  ValidationError,
   type AppError,
   type Problem,
 } from '../../errors.js';
@@ -63,4 +64,13 @@ builder.objectType(ShuttingDownError, {
   name: 'ShuttingDown',
   description: 'The server is shutting down and takes no new jobs.',
   interfaces: [ErrorInterface],
+});
+
+builder.objectType(ValidationError, {
+  name: 'InvalidInput',
+  description: 'An argument was rejected; nothing was done. Every problem is listed with its path.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    problems: t.field({ type: [ProblemRef], resolve: (error) => [...error.problems] }),
+  }),
 });

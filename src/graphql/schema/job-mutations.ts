@@ -1,7 +1,10 @@
-import { ConflictError, LimitExceededError, NotFoundError } from '../../errors.js';
-import type { SpecInput, SubmitResult } from '../../jobs/executor.js';
+import { z } from 'zod';
+import { ConflictError, LimitExceededError, NotFoundError, ValidationError } from '../../errors.js';
+import type { SpecInput, SubmitOptions, SubmitResult } from '../../jobs/executor.js';
 import { ShuttingDownError } from '../../jobs/errors.js';
-import type { Job } from '../../jobs/job.js';
+import { MAX_JOB_TIMEOUT_SECONDS, type Job } from '../../jobs/job.js';
+import { STORED_TEXT_LIMITS } from '../../jobs/stored-text.js';
+import { formatProblems, zodProblems } from '../../validation.js';
 import { builder } from '../builder.js';
 import { JobSpecInvalidError } from '../errors.js';
 import { JobRef } from './jobs.js';
@@ -33,6 +36,47 @@ const SubmitJobInput = builder.inputType('SubmitJobInput', {
   }),
 });
 
+/** submitJob's arguments besides the spec; a problem is reported with the spec's problems. */
+const submitArguments = z.object({
+  timeoutSeconds: z
+    .number()
+    .positive({
+      error: (issue) => `must be a positive number of seconds, not ${String(issue.input)}`,
+    })
+    .max(MAX_JOB_TIMEOUT_SECONDS, `must be at most ${MAX_JOB_TIMEOUT_SECONDS} seconds (31 days)`)
+    .nullish(),
+  idempotencyKey: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(
+      STORED_TEXT_LIMITS.idempotencyKey,
+      `must be at most ${STORED_TEXT_LIMITS.idempotencyKey} characters`,
+    )
+    .nullish(),
+});
+
+const cancelArguments = z.object({
+  reason: z
+    .string()
+    .max(
+      STORED_TEXT_LIMITS.cancelReason,
+      `must be at most ${STORED_TEXT_LIMITS.cancelReason} characters`,
+    )
+    .nullish(),
+});
+
+/** The arguments, parsed, or a ValidationError (or `invalid`'s error) naming each bad one. */
+function parseArguments<S extends z.ZodType>(
+  schema: S,
+  args: unknown,
+  invalid: (problems: ReturnType<typeof zodProblems>) => Error = (problems) =>
+    new ValidationError(`invalid arguments:\n${formatProblems(problems)}`, problems),
+): z.output<S> {
+  const parsed = schema.safeParse(args);
+  if (!parsed.success) throw invalid(zodProblems(parsed.error));
+  return parsed.data;
+}
+
 function unwrap(result: SubmitResult): Job {
   if (!result.ok) throw new JobSpecInvalidError(result.problems);
   return result.job;
@@ -47,7 +91,12 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: SubmitJobInput, required: true }),
       timeoutSeconds: t.arg.float({
         required: false,
-        description: 'Fail the job if it runs longer; the server’s default when absent.',
+        description: `Fail the job if it runs longer (at most ${MAX_JOB_TIMEOUT_SECONDS} s, 31 days); the server’s default when absent.`,
+      }),
+      idempotencyKey: t.arg.string({
+        required: false,
+        description:
+          'A key of the caller’s: submitting again with the same key (while its job is kept) returns that job instead of running a second one, so a client may retry after a network error.',
       }),
     },
     errors: {
@@ -55,22 +104,17 @@ builder.mutationFields((t) => ({
       directResult: true,
       union: { name: 'SubmitJobResult' },
     },
-    resolve: async (_root, { input, timeoutSeconds }, { app }) => {
-      if (timeoutSeconds !== null && timeoutSeconds !== undefined && !(timeoutSeconds > 0)) {
-        throw new JobSpecInvalidError([
-          {
-            path: 'timeoutSeconds',
-            message: `must be a positive number of seconds, not ${timeoutSeconds}`,
-          },
-        ]);
-      }
-      const spec: SpecInput = input.steps ? { steps: input.steps } : { document: input.document };
-      return unwrap(
-        await app.executor.submit(
-          spec,
-          timeoutSeconds ? { timeoutMs: Math.round(timeoutSeconds * 1000) } : {},
-        ),
+    resolve: async (_root, { input, ...rest }, { app }) => {
+      const args = parseArguments(
+        submitArguments,
+        rest,
+        (problems) => new JobSpecInvalidError(problems),
       );
+      const options: SubmitOptions = { idempotencyKey: args.idempotencyKey ?? null };
+      if (typeof args.timeoutSeconds === 'number')
+        options.timeoutMs = Math.round(args.timeoutSeconds * 1000);
+      const spec: SpecInput = input.steps ? { steps: input.steps } : { document: input.document };
+      return unwrap(await app.executor.submit(spec, options));
     },
   }),
   cancelJob: t.field({
@@ -79,11 +123,14 @@ builder.mutationFields((t) => ({
       'Cancels a waiting or running job and returns it once it has ended; an ended job is returned as it is.',
     args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: false }) },
     errors: {
-      types: [NotFoundError, ConflictError],
+      types: [NotFoundError, ConflictError, ValidationError],
       directResult: true,
       union: { name: 'CancelJobResult' },
     },
-    resolve: (_root, { id, reason }, { app }) => app.executor.cancel(id, reason ?? undefined),
+    resolve: (_root, { id, reason }, { app }) => {
+      const args = parseArguments(cancelArguments, { reason });
+      return app.executor.cancel(id, args.reason ?? undefined);
+    },
   }),
   retryJob: t.field({
     type: JobRef,

@@ -17,6 +17,7 @@ import {
   primaryKey,
   smallint,
   text,
+  uniqueIndex,
   varchar,
 } from 'drizzle-orm/mysql-core';
 
@@ -38,13 +39,20 @@ export const jobs = mysqlTable(
     steps: mediumtext('steps').notNull(),
     error: text('error'),
     retryOf: varchar('retry_of', { length: 26 }),
-    timeoutMs: int('timeout_ms'),
+    // BIGINT: a timeout may be up to 31 days, 2.7e9 ms, past INT's 2.1e9.
+    timeoutMs: bigint('timeout_ms', { mode: 'number' }),
     submittedAt: bigint('submitted_at', { mode: 'number' }).notNull(),
     startedAt: bigint('started_at', { mode: 'number' }),
     finishedAt: bigint('finished_at', { mode: 'number' }),
     logCount: int('log_count').notNull().default(0),
+    /** Unique: a second submission with the same key finds the first job (NULLs do not collide). */
+    idempotencyKey: varchar('idempotency_key', { length: 200 }),
   },
-  (t) => [index('jobs_status_id').on(t.status, t.id), index('jobs_finished_at').on(t.finishedAt)],
+  (t) => [
+    index('jobs_status_id').on(t.status, t.id),
+    index('jobs_finished_at').on(t.finishedAt),
+    uniqueIndex('jobs_idempotency_key').on(t.idempotencyKey),
+  ],
 );
 
 export const jobLogLines = mysqlTable(

@@ -1,5 +1,12 @@
 /** SQLite twins of the tables in `mysql.ts` (same table and column names; see there). */
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 
 export const tradeDay = sqliteTable('trade_day', {
   calendarDate: text('calendar_date').primaryKey(),
@@ -24,8 +31,13 @@ export const jobs = sqliteTable(
     startedAt: integer('started_at'),
     finishedAt: integer('finished_at'),
     logCount: integer('log_count').notNull().default(0),
+    idempotencyKey: text('idempotency_key'),
   },
-  (t) => [index('jobs_status_id').on(t.status, t.id), index('jobs_finished_at').on(t.finishedAt)],
+  (t) => [
+    index('jobs_status_id').on(t.status, t.id),
+    index('jobs_finished_at').on(t.finishedAt),
+    uniqueIndex('jobs_idempotency_key').on(t.idempotencyKey),
+  ],
 );
 
 export const jobLogLines = sqliteTable(

@@ -3,6 +3,7 @@
  * on purpose (throw, leak a rejected promise) and one that produces many trade-day rows, enough
  * for a storage target to be killed in the middle of writing them.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineComponent } from '../../../src/components/component.js';
 import type { TradeDayRow } from '../../../src/storage/upsert/index.js';
@@ -81,8 +82,10 @@ export const leakyProducer = defineComponent({
     rows: z.number().int().min(0).default(2),
     laterMs: z.number().int().min(0).optional(),
     throwInTimer: z.boolean().default(false),
+    /** Stay running this long after leaking (until the job's signal aborts). */
+    holdMs: z.number().int().min(0).default(0),
   }),
-  run(_input: undefined, { args, logger }): number[] {
+  async run(_input: undefined, { args, logger, signal }): Promise<number[]> {
     const leak = () => {
       // The bugs this component stands for: a promise nobody awaits or catches, an exception
       // thrown where no caller can catch it.
@@ -92,6 +95,38 @@ export const leakyProducer = defineComponent({
     if (args.laterMs === undefined) leak();
     else setTimeout(leak, args.laterMs);
     logger.info('left a rejected promise behind');
+    if (args.holdMs > 0) await sleep(args.holdMs, undefined, { signal });
     return Array.from({ length: args.rows }, (_, i) => i + 1);
+  },
+});
+
+export const bigIntResultProducer = defineComponent({
+  name: 'TestBigIntResult',
+  kind: 'PRODUCER',
+  description:
+    'Records a result holding a BigInt (as a component summing share volumes would), which JSON cannot hold.',
+  argumentsSchema: z.strictObject({}),
+  run(_input: undefined, { setResult }): number[] {
+    setResult({ n: 1n });
+    return [1];
+  },
+});
+
+export const linesProducer = defineComponent({
+  name: 'TestLines',
+  kind: 'PRODUCER',
+  description:
+    'Logs `lines` lines of `bytes` characters each at once, then one of `bigLine` characters.',
+  argumentsSchema: z.strictObject({
+    lines: z.number().int().min(0).max(100_000).default(0),
+    bytes: z.number().int().min(1).max(100_000).default(100),
+    bigLine: z.number().int().min(0).max(10_000_000).default(0),
+  }),
+  run(_input: undefined, { args, logger }): number[] {
+    const text = 'x'.repeat(args.bytes);
+    for (let i = 1; i <= args.lines; i++) logger.info(`${i} ${text}`);
+    // Three bytes a character in UTF-8: a line of the longest length kept is ~96 KB.
+    if (args.bigLine > 0) logger.info('中'.repeat(args.bigLine));
+    return [args.lines];
   },
 });
