@@ -107,6 +107,24 @@ describe('schedules and trade days over GraphQL', () => {
       `{ schedule(name: "trade-days") { lastJob { id status } } }`,
     );
     assert.deepEqual(last.schedule.lastJob, { id: run.runSchedule.id, status: 'FINISHED' });
+    // A retry of the schedule's job is told apart by its origin, and is not the schedule's own.
+    const retried = await gql<{
+      retryJob: { id: string; retryOf: string; origin: { type: string; name: string } };
+    }>(
+      t.url,
+      `mutation($id: ID!) { retryJob(id: $id) { ... on Job { id retryOf origin { type name } } } }`,
+      {
+        id: run.runSchedule.id,
+      },
+    );
+    assert.deepEqual(retried.retryJob.origin, { type: 'RETRY', name: 'trade-days' });
+    assert.equal(retried.retryJob.retryOf, run.runSchedule.id);
+    await waitForJob(t.app, retried.retryJob.id);
+    const stillLast = await gql<{ schedule: { lastJob: { id: string } } }>(
+      t.url,
+      `{ schedule(name: "trade-days") { lastJob { id } } }`,
+    );
+    assert.equal(stillLast.schedule.lastJob.id, run.runSchedule.id);
 
     const paused = await gql<{ pauseSchedule: { paused: boolean; nextRunAt: string | null } }>(
       t.url,

@@ -101,9 +101,10 @@ export const ScheduleRef = builder.objectRef<ScheduleView>('Schedule').implement
     lastJob: t.field({
       type: JobRef,
       nullable: true,
-      description: 'The newest job this schedule started.',
+      description: 'The newest job this schedule started (not a retry of one).',
       resolve: async (s, _args, { app }) =>
-        (await app.executor.list({ originName: s.name, limit: 1 }))[0] ?? null,
+        (await app.executor.list({ originName: s.name, originTypes: ['SCHEDULE'], limit: 1 }))[0] ??
+        null,
     }),
     runningJobIds: t.stringList({ resolve: (s) => s.runningJobIds }),
   }),
