@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { assertBindAllowed } from '../auth/loopback.js';
 import { authConfigSchema, loadAuthConfig, type AuthConfig } from '../auth/token-config.js';
+import { exchangeClosuresConfigSchema } from './exchange-closures-file.js';
 import { limitsConfigSchema } from './limits-config.js';
 import { parseConfig, readJsonFile } from './read-json-file.js';
 
@@ -69,6 +70,8 @@ export const serverConfigSchema = z.strictObject({
   shutdownGraceSeconds: z.number().min(0).default(30),
   /** At start-up, fill an empty trade_day table from the offline calendar (a visible STARTUP job). */
   fillEmptyCalendarOnStart: z.boolean().default(true),
+  /** The operator's exchange closures file (next year's calendar before the package has it). */
+  exchangeClosures: exchangeClosuresConfigSchema.optional(),
   schedules: schedulesSchema.default(schedulesSchema.parse({})),
   log: logSchema.default(logSchema.parse({})),
   jobs: jobsSchema.default(jobsSchema.parse({})),
@@ -125,6 +128,12 @@ export function loadServerConfig(configDir: string, env: NodeJS.ProcessEnv): Ser
     scheduledJobsDir: inConfigDir(parsed.scheduledJobsDir),
     log: { ...parsed.log, jobLogDir: inConfigDir(parsed.log.jobLogDir) },
     auth,
+    ...(parsed.exchangeClosures && {
+      exchangeClosures: {
+        ...parsed.exchangeClosures,
+        file: inConfigDir(parsed.exchangeClosures.file),
+      },
+    }),
   };
 }
 
