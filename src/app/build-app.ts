@@ -196,7 +196,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       logger.info('shutting down');
       await scheduler.stop();
       componentWatcher?.close();
-      closuresFile?.stop();
+      await closuresFile?.stop();
       coverageCheck?.stop();
       retention?.stop();
       await executor.shutdown(config.server.shutdownGraceSeconds * 1000);

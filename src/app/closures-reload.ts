@@ -93,8 +93,10 @@ export class ClosuresReloader {
     return jobs;
   }
 
-  stop(): void {
+  /** Stops watching and waits for a reload under way, so nothing runs on a closed store. */
+  async stop(): Promise<void> {
     this.#watcher?.close();
+    await this.#queue;
   }
 
   status(): ClosuresFileStatus {

@@ -136,6 +136,11 @@ describe('the exchange closures file', () => {
         /years\.2003: the offline calendar starts with 2004; earlier years are BaoStock's/,
       ],
       [
+        'a year too far ahead',
+        { years: { '2101': year([{ date: '2101-01-03' }]) } },
+        /years\.2101: is too far ahead: the exchange publishes its closures one year at a time/,
+      ],
+      [
         'an unknown field',
         { years: { '2027': year([{ date: '2027-01-01' }], { closed: [] }) } },
         /years\.2027: unknown field "closed"/,

@@ -30,6 +30,12 @@ export interface ExchangeClosures {
   readonly years: readonly ClosuresYear[];
 }
 
+/**
+ * The last year a file may name. Far beyond any notice the exchange has published; it bounds the
+ * work a reload does (every covered year is compared day by day) whatever the file says.
+ */
+const LAST_FILE_YEAR = 2100;
+
 /** Longest `notice` or `note`: a notice's title and number, not the notice itself. */
 const MAX_TEXT = 2000;
 
@@ -124,6 +130,14 @@ export const exchangeClosuresSchema = z
           code: 'custom',
           path: ['years', key],
           message: 'a year is written as four digits, e.g. "2027"',
+        });
+        continue;
+      }
+      if (Number(key) > LAST_FILE_YEAR) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['years', key],
+          message: `is too far ahead: the exchange publishes its closures one year at a time (years up to ${LAST_FILE_YEAR} are read)`,
         });
         continue;
       }
