@@ -10,6 +10,7 @@ import { machineMarkdown } from './machine.js';
 import { writeResults } from './results-file.js';
 import { jobLogsBench } from './job-logs.js';
 import { tradeDaysPipelineBench } from './trade-days-pipeline.js';
+import { calendarDisagreementsBench } from './calendar-disagreements.js';
 import { storageBench } from './storage/storage-bench.js';
 import { fanoutBench } from './graphql-fanout.js';
 import { overheadBench } from './graphql-overhead.js';
@@ -20,6 +21,7 @@ import { memoryBench } from './memory.js';
 const modules: BenchModule[] = [
   jobLogsBench,
   tradeDaysPipelineBench,
+  calendarDisagreementsBench,
   storageBench,
   fanoutBench,
   responsivenessBench,

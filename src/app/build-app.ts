@@ -13,7 +13,12 @@ import { JobLogFiles } from '../logs/job-log-files.js';
 import { JobLogSink } from '../logs/job-log-sink.js';
 import { JobScopes } from '../logs/job-scope.js';
 import { createRootLogger } from '../logs/root-logger.js';
-import { createOfflineCalendar, type OfflineCalendar } from '../sources/offline-calendar/index.js';
+import {
+  createOfflineCalendar,
+  loadChineseDaysHolidays,
+  LiveOfflineCalendar,
+  type OfflineCalendar,
+} from '../sources/offline-calendar/index.js';
 import { sqlRunnerFor } from '../storage/sql-runner.js';
 import { StorageTargets } from '../storage/targets.js';
 import { WorkerPool } from '../workers/worker-pool.js';
@@ -23,6 +28,7 @@ import { validateJobSpec } from '../pipeline/validate-spec.js';
 import { ScheduleStore } from '../schedule/schedule-store.js';
 import { Scheduler } from '../schedule/scheduler.js';
 import { TradeDayQueries } from '../storage/trade-day-queries.js';
+import { closuresReloaderFor, type ClosuresReloader } from './closures-reload.js';
 import { startCoverageCheck } from './coverage-check.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
 import { fillEmptyCalendar } from './startup-fill.js';
@@ -43,6 +49,8 @@ export interface App {
   readonly registry: ComponentRegistry;
   readonly executor: Executor;
   readonly calendar: OfflineCalendar;
+  /** The exchange closures file behind the calendar, when server.json names one. */
+  readonly closuresFile: ClosuresReloader | null;
   readonly scheduler: Scheduler;
   /** Connects storage, loads components, recovers jobs, listens; resolves with the URL. */
   start(): Promise<{ url: string }>;
@@ -64,7 +72,9 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
   const targets = new StorageTargets(config.storage, logger);
   const store = new JobStore(sqlRunnerFor(targets.control()));
   const registry = new ComponentRegistry(builtinComponents, config.server.componentsDir, logger);
-  const calendar = createOfflineCalendar();
+  const calendar = new LiveOfflineCalendar(
+    createOfflineCalendar(loadChineseDaysHolidays(), config.exchangeClosures),
+  );
   const workers = new WorkerPool({ logger });
   const services: ComponentServices = {
     timeZone: config.server.timeZone,
@@ -112,6 +122,8 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     },
   });
 
+  const closuresFile = closuresReloaderFor(config, { calendar, targets, executor, logger });
+
   const schedules = config.server.schedules;
   const calendarQueries = new TradeDayQueries(
     targets.get(schedules.calendarTarget ?? config.storage.control),
@@ -150,6 +162,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     registry,
     executor,
     calendar,
+    closuresFile,
     scheduler,
 
     async start() {
@@ -169,6 +182,8 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
         intervalMs: jobs.pruneIntervalMinutes * 60_000,
       });
       coverageCheck = startCoverageCheck(calendar, config.server.timeZone, logger);
+      // Before the start-up fill, which fills empty targets whole: the refill leaves them to it.
+      await closuresFile?.start();
       if (config.server.fillEmptyCalendarOnStart)
         await fillEmptyCalendar({ targets, executor, logger });
       await scheduler.start();
@@ -182,6 +197,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       logger.info('shutting down');
       await scheduler.stop();
       componentWatcher?.close();
+      await closuresFile?.stop();
       coverageCheck?.stop();
       retention?.stop();
       await executor.shutdown(config.server.shutdownGraceSeconds * 1000);

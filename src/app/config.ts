@@ -2,10 +2,17 @@ import { join } from 'node:path';
 import { loadServerConfig, resolveConfigDir, type ServerConfig } from '../config/server-config.js';
 import { ConfigError } from '../errors.js';
 import { loadStorageConfig, type StorageConfig } from '../config/storage-config.js';
+import { readExchangeClosuresFile } from '../config/exchange-closures-file.js';
+import {
+  loadChineseDaysHolidays,
+  type ExchangeClosures,
+} from '../sources/offline-calendar/index.js';
 
 export interface AppConfig {
   server: ServerConfig;
   storage: StorageConfig;
+  /** The exchange closures file as read at start-up (null when server.json names none). */
+  exchangeClosures: ExchangeClosures | null;
 }
 
 /** Reads the whole configuration; throws ConfigError naming the file, field and problem. */
@@ -14,7 +21,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppC
   const config = {
     server: loadServerConfig(configDir, env),
     storage: loadStorageConfig(configDir, env),
+    exchangeClosures: null as ExchangeClosures | null,
   };
+  const closuresFile = config.server.exchangeClosures?.file;
+  if (closuresFile !== undefined)
+    config.exchangeClosures = readExchangeClosuresFile(closuresFile, loadChineseDaysHolidays());
   const calendarTarget = config.server.schedules.calendarTarget;
   const targetNames = config.storage.targets.map((t) => t.name);
   if (calendarTarget !== undefined && !targetNames.includes(calendarTarget)) {

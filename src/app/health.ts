@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { StorageTarget } from '../storage/targets.js';
 import type { App } from './build-app.js';
+import { calendarHealth, type CalendarHealth } from './calendar-health.js';
 
 /** How long a health check waits for one database before calling it down. */
 const PING_TIMEOUT_MS = 2000;
@@ -26,12 +27,13 @@ export interface HealthReport {
   server: { up: true; uptimeSeconds: number };
   jobStore: { target: string; up: boolean };
   targets: { name: string; dialect: string; up: boolean; error: string | null }[];
+  offlineCalendar: CalendarHealth;
 }
 
-export async function healthReport(
-  app: Pick<App, 'targets'>,
-  startedAt: number,
-): Promise<HealthReport> {
+/** What the health check reads from the app. */
+type HealthParts = Pick<App, 'targets' | 'calendar' | 'closuresFile' | 'config'>;
+
+export async function healthReport(app: HealthParts, startedAt: number): Promise<HealthReport> {
   const targets = await Promise.all(
     app.targets.list().map(async (t) => {
       const up = await pingWithin(t);
@@ -51,6 +53,7 @@ export async function healthReport(
     server: { up: true, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) },
     jobStore: { target: controlName, up: jobStoreUp },
     targets,
+    offlineCalendar: calendarHealth(app),
   };
 }
 
@@ -59,7 +62,7 @@ export async function healthReport(
  * 200 while the job store is up (the server can work), 503 when it is not.
  */
 export async function handleHealth(
-  app: Pick<App, 'targets'>,
+  app: HealthParts,
   response: ServerResponse,
   startedAt: number,
 ): Promise<void> {

@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.js';
 import { assertBindAllowed } from '../auth/loopback.js';
 import { authConfigSchema, loadAuthConfig, type AuthConfig } from '../auth/token-config.js';
 import { MAX_JOB_TIMEOUT_SECONDS } from '../jobs/job.js';
+import { exchangeClosuresConfigSchema } from './exchange-closures-file.js';
 import { limitsConfigSchema } from './limits-config.js';
 import { parseConfig, readJsonFile } from './read-json-file.js';
 
@@ -80,6 +81,8 @@ export const serverConfigSchema = z.strictObject({
   shutdownGraceSeconds: z.number().min(0).default(30),
   /** At start-up, fill an empty trade_day table from the offline calendar (a visible STARTUP job). */
   fillEmptyCalendarOnStart: z.boolean().default(true),
+  /** The operator's exchange closures file (next year's calendar before the package has it). */
+  exchangeClosures: exchangeClosuresConfigSchema.optional(),
   schedules: schedulesSchema.default(schedulesSchema.parse({})),
   log: logSchema.default(logSchema.parse({})),
   jobs: jobsSchema.default(jobsSchema.parse({})),
@@ -136,6 +139,12 @@ export function loadServerConfig(configDir: string, env: NodeJS.ProcessEnv): Ser
     scheduledJobsDir: inConfigDir(parsed.scheduledJobsDir),
     log: { ...parsed.log, jobLogDir: inConfigDir(parsed.log.jobLogDir) },
     auth,
+    ...(parsed.exchangeClosures && {
+      exchangeClosures: {
+        ...parsed.exchangeClosures,
+        file: inConfigDir(parsed.exchangeClosures.file),
+      },
+    }),
   };
 }
 

@@ -39,10 +39,12 @@ export class TradeDayQueries {
     this.#db = sqlRunnerFor(target);
   }
 
-  /** The latest stored day, or null when the table is empty. */
-  async latestDate(): Promise<string | null> {
+  /** The latest stored day (of rows from `source` when given), or null when there is none. */
+  async latestDate(source?: string): Promise<string | null> {
+    const where =
+      source === undefined ? sql`` : sql` WHERE ${sql.identifier('source')} = ${source}`;
     const rows = await this.#db.all<{ latest: string | Date | null }>(
-      sql`SELECT MAX(${date}) AS ${sql.identifier('latest')} FROM ${table}`,
+      sql`SELECT MAX(${date}) AS ${sql.identifier('latest')} FROM ${table}${where}`,
     );
     const latest = rows[0]?.latest ?? null;
     return latest === null

@@ -14,5 +14,6 @@ import './components.js';
 import './storage-targets.js';
 import './schedules.js';
 import './trade-days.js';
+import './offline-calendar.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

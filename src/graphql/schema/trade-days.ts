@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
 import { ValidationError } from '../../errors.js';
-import type { CalendarRange } from '../../sources/offline-calendar/index.js';
 import { TradeDayQueries, type StoredTradeDay } from '../../storage/trade-day-queries.js';
 import type { GraphQLContext } from '../context.js';
 import { builder } from '../builder.js';
@@ -19,22 +18,6 @@ const TradeDayRef = builder.objectRef<StoredTradeDay>('TradeDay').implement({
     }),
   }),
 });
-
-const OfflineCalendarRef = builder
-  .objectRef<{ range: CalendarRange; warning: string | null }>('OfflineCalendar')
-  .implement({
-    description:
-      'The calendar that needs no network: the start-up fill and the fallback when BaoStock cannot be reached.',
-    fields: (t) => ({
-      coveredFrom: t.field({ type: 'Date', resolve: (c) => c.range.from }),
-      coveredTo: t.field({ type: 'Date', resolve: (c) => c.range.to }),
-      warning: t.string({
-        nullable: true,
-        description: 'Set from 1 December when next year is not covered yet.',
-        resolve: (c) => c.warning,
-      }),
-    }),
-  });
 
 /** Reads from the named target, or the control target. */
 function queries({ app }: GraphQLContext, target: string | null | undefined): TradeDayQueries {
@@ -95,14 +78,5 @@ builder.queryFields((t) => ({
     },
     resolve: (_root, { date, target }, context) =>
       queries(context, target).previousTradingDay(date),
-  }),
-  offlineCalendar: t.field({
-    type: OfflineCalendarRef,
-    resolve: (_root, _args, { app }) => ({
-      range: app.calendar.coveredRange,
-      warning: app.calendar.coverageWarning(
-        DateTime.now().setZone(app.config.server.timeZone).toISODate()!,
-      ),
-    }),
   }),
 }));

@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
 
 const MS_PER_DAY = 86_400_000;
+
+/**
+ * The exchange's differences from the public-holiday calendar are known and listed from 2004 on;
+ * before that they are many and not modelled, so earlier dates are BaoStock's.
+ */
+export const FIRST_COVERED_YEAR = 2004;
 const isoDate = z.iso.date();
 
 /**
@@ -24,8 +30,28 @@ export function formatDayNumber(day: DayNumber): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
-/** True for Monday to Friday. 1970-01-01 (day 0) was a Thursday. */
+/** 0 = Sunday … 6 = Saturday. 1970-01-01 (day 0) was a Thursday. */
+function weekdayIndex(day: DayNumber): number {
+  return (((day + 4) % 7) + 7) % 7;
+}
+
+/** True for Monday to Friday. */
 export function isWeekday(day: DayNumber): boolean {
-  const weekday = (((day + 4) % 7) + 7) % 7; // 0 = Sunday
+  const weekday = weekdayIndex(day);
   return weekday >= 1 && weekday <= 5;
+}
+
+const WEEKDAY_NAMES = [
+  'Sunday',
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+] as const;
+
+/** The English name of the day's weekday, for messages ("2027-01-02 is a Saturday"). */
+export function weekdayName(day: DayNumber): string {
+  return WEEKDAY_NAMES[weekdayIndex(day)]!;
 }

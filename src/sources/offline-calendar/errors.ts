@@ -20,3 +20,18 @@ export class CalendarRangeError extends AppError {
     );
   }
 }
+
+/**
+ * The exchange closures file was refused (while the server runs): the offline calendar in use stays
+ * as it was. The message has one line per problem, each naming the file, the entry and what is wrong.
+ */
+export class ClosuresFileRefusedError extends AppError {
+  readonly code = 'CLOSURES_FILE_REFUSED';
+
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

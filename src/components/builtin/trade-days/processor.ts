@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError, type Problem } from '../../../errors.js';
 import { defineComponent } from '../../component.js';
+import { findDisagreements, logDisagreements } from './calendar-disagreements.js';
 import type { TradeDayRow } from './raw-trade-day.js';
 
 const isoDate = z.iso.date({ message: 'must be a date written YYYY-MM-DD' });
@@ -114,10 +115,12 @@ export const baoStockTradeDayProcessor = defineComponent({
   kind: 'PROCESSOR',
   description:
     'Validates and normalises trade-day rows: real dates, 1/0 flags, exact duplicates dropped, conflicting ones refused, ' +
-    'sorted by date; optional from/to trim the range. A malformed row fails the step with an error naming it.',
+    'sorted by date; optional from/to trim the range. A malformed row fails the step with an error naming it. ' +
+    "A BaoStock day the offline calendar answers differently is logged as a warning (BaoStock's row is kept).",
   argumentsSchema: processorArguments,
-  run(input: unknown, { args, logger }): TradeDayRow[] {
+  run(input: unknown, { args, logger, services }): TradeDayRow[] {
     const { rows, duplicates } = cleanTradeDays(input, args);
+    logDisagreements(findDisagreements(rows, services.calendar), logger);
     const trading = rows.filter((r) => r.isTradingDay).length;
     const span = rows.length > 0 ? ` ${rows[0]!.calendarDate}..${rows.at(-1)!.calendarDate}` : '';
     logger.info(

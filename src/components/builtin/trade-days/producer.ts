@@ -79,7 +79,7 @@ export const baoStockTradeDayProducer = defineComponent({
   description:
     'Fetches the China A-share trading calendar (one row per calendar day) from BaoStock over its TCP protocol, ' +
     'or from the offline calendar (no network; also the fallback when BaoStock cannot be reached, logged as a warning). ' +
-    'By default fetches from 30 days before the latest stored day to the end of the current year.',
+    'By default fetches from 30 days before the latest stored day (for BaoStock: the latest stored from BaoStock) to the end of the current year.',
   argumentsSchema: producerArguments,
   async run(_input: undefined, { args, logger, signal, services }): Promise<RawTradeDay[]> {
     const today = DateTime.now().setZone(services.timeZone).toISODate()!;
@@ -135,10 +135,17 @@ async function fetchRange(
   logger: Logger,
 ): Promise<CalendarRange> {
   if (args.from !== undefined && args.to !== undefined) return { from: args.from, to: args.to };
+  // A BaoStock run starts from BaoStock's own latest day, so it replaces the days the offline
+  // calendar filled in (the start-up fill, a closures-file refill) as soon as it can reach BaoStock.
   const latestStored =
     args.fullRefresh || args.from !== undefined
       ? null
-      : await latestStoredDay(targets, args.targets, logger);
+      : await latestStoredDay(
+          targets,
+          args.targets,
+          logger,
+          args.source === 'baostock' ? 'baostock' : undefined,
+        );
   const range = defaultFetchRange({
     latestStored,
     today,
@@ -148,17 +155,18 @@ async function fetchRange(
   return { from: args.from ?? range.from, to: args.to ?? range.to };
 }
 
-/** The earliest "latest stored day" across the targets (null when one of them is empty). */
+/** The earliest "latest stored day" (of rows from `source`, if given) across the targets (null when one has none). */
 async function latestStoredDay(
   targets: StorageTargets,
   names: readonly string[] | undefined,
   logger: Logger,
+  source?: string,
 ): Promise<string | null> {
   const chosen = names ? names.map((n) => targets.get(n)) : targets.list();
   const latest = await Promise.all(
     chosen.map(async (target) => {
       try {
-        return { name: target.name, day: await new TradeDayQueries(target).latestDate() };
+        return { name: target.name, day: await new TradeDayQueries(target).latestDate(source) };
       } catch (error) {
         logger.warn(
           `cannot read the latest stored day on target "${target.name}" (${errorMessage(error)}); it does not shape the range`,
