@@ -1,4 +1,4 @@
-import { createServer, type ServerOptions } from 'node:http';
+import { createServer, type ServerOptions, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   attachGraphQLWebSockets,
@@ -8,7 +8,8 @@ import {
 import { createGraphQLServer, type GraphQLServerOptions } from '../graphql/yoga-server.js';
 import type { LiveFeeds } from '../graphql/live/live-feeds.js';
 import type { App } from './build-app.js';
-import { handleHealth } from './health.js';
+import { checkHttpRequest } from '../auth/browser-boundary.js';
+import { handleHealth, HealthMonitor } from './health.js';
 
 export interface HttpServerOptions extends GraphQLServerOptions {
   webSocket?: WebSocketOptions;
@@ -49,9 +50,24 @@ export async function startHttpServer(
   if (options.requestTimeoutMs !== undefined) timeouts.requestTimeout = options.requestTimeoutMs;
   if (options.connectionsCheckingIntervalMs !== undefined)
     timeouts.connectionsCheckingInterval = options.connectionsCheckingIntervalMs;
+  const boundary = app.config.server.http;
+  const health = new HealthMonitor(app, startedAt);
   const server = createServer(timeouts, (request, response) => {
+    const decision = checkHttpRequest(request, boundary);
+    if (!decision.ok) {
+      refuseRequest(response, decision.message);
+      app.logger.warn(
+        {
+          remote: request.socket.remoteAddress ?? null,
+          url: request.url,
+          reason: decision.message,
+        },
+        'request refused at the browser boundary (403)',
+      );
+      return;
+    }
     if (request.url === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
-      handleHealth(app, response, startedAt).catch((error: unknown) => {
+      handleHealth(health, graphql.access, request, response).catch((error: unknown) => {
         app.logger.error({ err: error }, 'health check failed');
         if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
         response.end('{"status":"error"}\n');
@@ -63,6 +79,7 @@ export async function startHttpServer(
   const webSockets = attachGraphQLWebSockets(
     server,
     graphql,
+    boundary,
     app.logger.child({ part: 'graphql-ws' }),
     options.webSocket,
   );
@@ -90,4 +107,16 @@ export async function startHttpServer(
       });
     },
   };
+}
+
+/** 403 in GraphQL's error shape, so GraphiQL and clients show the reason. */
+export function refuseRequest(response: ServerResponse, message: string): void {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code: 'FORBIDDEN' } }] });
+  response
+    .writeHead(403, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+    })
+    .end(body);
 }

@@ -68,6 +68,35 @@ const schedulesSchema = z.strictObject({
   calendarTarget: z.string().min(1).optional(),
 });
 
+const originSchema = z.string().refine(
+  (text) => {
+    try {
+      const url = new URL(text);
+      return (
+        (url.protocol === 'http:' || url.protocol === 'https:') &&
+        url.origin === text.replace(/\/$/, '')
+      );
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an origin: scheme, host and port only, e.g. "https://dash.example.com"' },
+);
+
+const hostNameSchema = z
+  .string()
+  .regex(/^\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/, {
+    message: 'must be a host name, e.g. "fda.internal" (a leading "." allows its subdomains too)',
+  });
+
+/** The browser boundary (src/auth/browser-boundary.ts). */
+const httpSchema = z.strictObject({
+  /** Pages at these origins may call the API (CORS, without credentials); none by default. */
+  allowedOrigins: z.array(originSchema).default([]),
+  /** Host names the server answers to besides loopback names and IP addresses. */
+  allowedHosts: z.array(hostNameSchema).default([]),
+});
+
 export const serverConfigSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65_535).default(4000),
@@ -88,6 +117,8 @@ export const serverConfigSchema = z.strictObject({
   jobs: jobsSchema.default(jobsSchema.parse({})),
   /** API tokens (with `FDA_TOKENS`); see docs-auth.md. */
   auth: authConfigSchema.default({}),
+  /** Which pages and host names the server answers (the browser boundary). */
+  http: httpSchema.default(httpSchema.parse({})),
   /** Request, connection and job spec limits. */
   limits: limitsConfigSchema.default(limitsConfigSchema.parse({})),
 });

@@ -1,8 +1,10 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { GraphQLError, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { checkUpgrade, type BoundaryConfig } from '../auth/browser-boundary.js';
 import { limitError } from './limits/limit-error.js';
 import { credentialOf } from './context.js';
 import { SharedFrames } from './shared-frames.js';
@@ -48,12 +50,35 @@ export interface RunningWebSocketServer {
 export function attachGraphQLWebSockets(
   server: Server,
   graphql: Pick<GraphQLServer, 'yoga' | 'isShared' | 'access' | 'limits'>,
+  boundary: BoundaryConfig,
   logger: Logger,
   options: WebSocketOptions = {},
 ): RunningWebSocketServer {
   const { yoga, isShared, access } = graphql;
   const maxOperations = graphql.limits.maxSubscriptionsPerConnection;
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  // The upgrade is ours to accept: the browser boundary checks Host and Origin first (WebSockets
+  // are exempt from CORS), and a frame larger than an HTTP body may be is refused by its header,
+  // before it is buffered or parsed (ws closes the socket with 1009).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: graphql.limits.maxBodyBytes });
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (request.url ?? '').split('?')[0];
+    const decision =
+      path === yoga.graphqlEndpoint
+        ? checkUpgrade(request, boundary)
+        : ({ ok: false, message: `no WebSocket endpoint at ${path}` } as const);
+    if (!decision.ok) {
+      logger.warn(
+        { remote: request.socket.remoteAddress ?? null, reason: decision.message },
+        'WebSocket upgrade refused (403)',
+      );
+      const body = `${decision.message}\n`;
+      socket.end(
+        `HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
   const frames = new SharedFrames();
   // Registered before graphql-ws's own listener, so every frame it sends passes through here.
   wss.on('connection', (socket: WebSocket) => {

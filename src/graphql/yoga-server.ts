@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { App } from '../app/build-app.js';
 import { AccessControl } from '../auth/access-control.js';
+import { checkHttpRequest, corsOptionsFor } from '../auth/browser-boundary.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import type { LimitsConfig } from '../config/limits-config.js';
 import { useAccessControl } from './auth/access-plugin.js';
@@ -67,6 +68,12 @@ export function createGraphQLServer(app: App, options: GraphQLServerOptions = {}
     graphqlEndpoint: '/graphql',
     landingPage: false,
     maxRequestBodySize: limits.maxBodyBytes,
+    // CORS headers only for the origins server.json allows, never with credentials: Yoga's own
+    // default reflects any origin and allows credentials.
+    cors: (_request, serverContext) => {
+      const req = (serverContext as { req?: IncomingMessage }).req;
+      return req ? corsOptionsFor(checkHttpRequest(req, app.config.server.http)) : false;
+    },
     context: (initial) =>
       context(
         initial.transport === 'ws'

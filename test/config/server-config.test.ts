@@ -54,6 +54,24 @@ describe('conf/server.json', () => {
     ],
     ['a misspelt field', '{"prot": 4000}', {}, /server\.json: \(top level\): unknown field "prot"/],
     [
+      'an allowed origin with a path',
+      '{"http": {"allowedOrigins": ["https://dash.example.com/app"]}}',
+      {},
+      /server\.json: http\.allowedOrigins\[0\]: must be an origin: scheme, host and port only/,
+    ],
+    [
+      'an allowed host with a port',
+      '{"http": {"allowedHosts": ["fda.internal:4000"]}}',
+      {},
+      /server\.json: http\.allowedHosts\[0\]: must be a host name/,
+    ],
+    [
+      'a default timeout past 31 days',
+      '{"jobs": {"timeoutSeconds": 2678401}}',
+      {},
+      /server\.json: jobs\.timeoutSeconds: must be at most 2678400 \(31 days\)/,
+    ],
+    [
       'no job may run',
       '{"maxConcurrentJobs": 0}',
       {},

@@ -107,7 +107,8 @@ describe('GraphiQL, served whole by the server', () => {
       304,
     );
     assert.equal((await fetch(`${open.url}/graphiql/nothing.js`)).status, 404);
-    assert.equal((await fetch(`${open.url}/graphiql/graphiql.js`, { method: 'POST' })).status, 405);
+    const post = { method: 'POST', headers: { 'x-graphql-csrf': '1' } };
+    assert.equal((await fetch(`${open.url}/graphiql/graphiql.js`, post)).status, 405);
   });
 
   it('has a token field that goes with every request when tokens are configured, and none otherwise', async () => {

@@ -497,10 +497,17 @@ describe('bad input at the GraphQL boundary', () => {
     });
   }
 
-  it('HTTP: a body that is not JSON at all → 415 Unsupported Media Type', async () => {
-    const response = await fetch(`${t.url}/graphql`, {
+  it('HTTP: a body that is not JSON at all → 403 (a page could send it as a form); with the CSRF header, 415', async () => {
+    const plain = await fetch(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
+      body: '{ __typename }',
+    });
+    assert.equal(plain.status, 403);
+    await plain.arrayBuffer();
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', 'x-graphql-csrf': '1' },
       body: '{ __typename }',
     });
     assert.equal(response.status, 415);
