@@ -1,6 +1,7 @@
 import type { DestinationStream, Logger } from 'pino';
 import { builtinComponents } from '../components/builtin/index.js';
-import type { ComponentServices } from '../components/component.js';
+import type { ArgumentCheckEnvironment, ComponentServices } from '../components/component.js';
+import { BaoStockEndpoints } from '../sources/baostock/endpoints.js';
 import { ComponentRegistry } from '../components/registry.js';
 import { watchComponents } from '../components/watch-components.js';
 import { EventBus } from '../events/event-bus.js';
@@ -23,7 +24,7 @@ import { sqlRunnerFor } from '../storage/sql-runner.js';
 import { StorageTargets } from '../storage/targets.js';
 import { WorkerPool } from '../workers/worker-pool.js';
 import type { AppConfig } from './config.js';
-import { parseOriginalDocument } from '../pipeline/parse-spec.js';
+import { parseOriginalDocument, type ParsedSpec } from '../pipeline/parse-spec.js';
 import { validateJobSpec } from '../pipeline/validate-spec.js';
 import { ScheduleStore } from '../schedule/schedule-store.js';
 import { Scheduler } from '../schedule/scheduler.js';
@@ -76,13 +77,23 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     createOfflineCalendar(loadChineseDaysHolidays(), config.exchangeClosures),
   );
   const workers = new WorkerPool({ logger });
+  const baostock = new BaoStockEndpoints(config.sources.baostock, config.sources.defaultBaoStock);
   const services: ComponentServices = {
     timeZone: config.server.timeZone,
     now: () => new Date(),
     calendar,
     targets,
     workers,
+    baostock,
   };
+  // Arguments are checked against what the configuration names: an endpoint or target that is
+  // not configured is a problem of the spec, found before anything runs.
+  const argumentEnvironment: ArgumentCheckEnvironment = {
+    baostockEndpoints: baostock.names(),
+    targets: targets.names(),
+  };
+  const validate = (parsed: ParsedSpec) =>
+    validateJobSpec(parsed, registry.snapshot(), argumentEnvironment);
   const logFiles = config.server.log.jobLogFiles
     ? new JobLogFiles(config.server.log.jobLogDir)
     : null;
@@ -93,6 +104,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     scopes,
     logger,
     services,
+    validate,
     newId: createJobIdGenerator(),
     newSink: (jobId, startSeq) =>
       new JobLogSink(
@@ -140,7 +152,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       warn: (message) => logger.warn(message),
     },
     checkPipeline: (document) => {
-      const validation = validateJobSpec(parseOriginalDocument(document), registry.snapshot());
+      const validation = validate(parseOriginalDocument(document));
       return validation.ok ? [] : validation.problems;
     },
     defaultMisfireGraceSeconds: schedules.misfireGraceSeconds,

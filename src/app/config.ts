@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { loadServerConfig, resolveConfigDir, type ServerConfig } from '../config/server-config.js';
 import { ConfigError } from '../errors.js';
+import { loadSourcesConfig, type SourcesConfig } from '../config/sources-config.js';
 import { loadStorageConfig, type StorageConfig } from '../config/storage-config.js';
 import { readExchangeClosuresFile } from '../config/exchange-closures-file.js';
 import {
@@ -11,6 +12,7 @@ import {
 export interface AppConfig {
   server: ServerConfig;
   storage: StorageConfig;
+  sources: SourcesConfig;
   /** The exchange closures file as read at start-up (null when server.json names none). */
   exchangeClosures: ExchangeClosures | null;
 }
@@ -21,6 +23,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppC
   const config = {
     server: loadServerConfig(configDir, env),
     storage: loadStorageConfig(configDir, env),
+    sources: loadSourcesConfig(configDir, env),
     exchangeClosures: null as ExchangeClosures | null,
   };
   const closuresFile = config.server.exchangeClosures?.file;

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { Problem } from '../errors.js';
+import type { BaoStockEndpoints } from '../sources/baostock/endpoints.js';
 import type { OfflineCalendar } from '../sources/offline-calendar/index.js';
 import type { StorageTargets } from '../storage/targets.js';
 import type { WorkerPool } from '../workers/worker-pool.js';
@@ -46,6 +48,16 @@ export interface ComponentServices {
   targets: StorageTargets;
   /** Worker threads for CPU-heavy work, so the server stays responsive while jobs run. */
   workers: WorkerPool;
+  /** The BaoStock endpoints of conf/sources.json: the only hosts and accounts a job may use. */
+  baostock: BaoStockEndpoints;
+}
+
+/** What a spec's arguments are checked against besides their schema: the configuration's names. */
+export interface ArgumentCheckEnvironment {
+  /** BaoStock endpoints (conf/sources.json). */
+  baostockEndpoints: readonly string[];
+  /** Storage targets (conf/storage.json). */
+  targets: readonly string[];
 }
 
 export interface Component<Args = unknown, Input = unknown, Output = unknown> {
@@ -54,6 +66,11 @@ export interface Component<Args = unknown, Input = unknown, Output = unknown> {
   readonly kind: ComponentKind;
   readonly description: string;
   readonly argumentsSchema: z.ZodType<Args>;
+  /**
+   * Problems of valid arguments against the configuration (an endpoint or target that is not
+   * configured), each with its path inside `componentArguments`; checked when a job is submitted.
+   */
+  checkArguments?(args: Args, environment: ArgumentCheckEnvironment): Problem[];
   run(input: Input, context: ComponentContext<Args>): Promise<Output> | Output;
 }
 
@@ -67,6 +84,7 @@ export function defineComponent<
   kind: ComponentKind;
   description: string;
   argumentsSchema: Schema;
+  checkArguments?(args: z.output<Schema>, environment: ArgumentCheckEnvironment): Problem[];
   run(input: Input, context: ComponentContext<z.output<Schema>>): Promise<Output> | Output;
 }): Component<z.output<Schema>, Input, Output> {
   return component as Component<z.output<Schema>, Input, Output>;

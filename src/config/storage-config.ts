@@ -7,7 +7,7 @@ import { parseConfig, readJsonFile } from './read-json-file.js';
 import { Secret } from './secret.js';
 
 // Ports and limits may come from `${VAR}`, which always yields a string.
-const integer = (min: number, max: number) =>
+export const integer = (min: number, max: number) =>
   z
     .union([z.number(), z.string().regex(/^\d+$/).transform(Number)], {
       error: 'must be a whole number (or a string of digits)',

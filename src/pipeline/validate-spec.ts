@@ -1,5 +1,6 @@
 import type { Problem } from '../errors.js';
 import { codePointLength, STORED_TEXT_LIMITS } from '../jobs/stored-text.js';
+import type { ArgumentCheckEnvironment } from '../components/component.js';
 import type { ComponentSnapshot, LoadedComponent } from '../components/registry.js';
 import { zodProblems } from '../validation.js';
 import { closestNames } from './closest-names.js';
@@ -21,7 +22,11 @@ export type SpecValidation =
  * names, components, arguments and the graph (predecessors, self-references, cycles, producers).
  * Nothing may run unless this returns ok.
  */
-export function validateJobSpec(parsed: ParsedSpec, components: ComponentSnapshot): SpecValidation {
+export function validateJobSpec(
+  parsed: ParsedSpec,
+  components: ComponentSnapshot,
+  environment?: ArgumentCheckEnvironment,
+): SpecValidation {
   const { spec, pathOf } = parsed;
   const problems: Problem[] = [...parsed.problems];
   const steps = spec.steps;
@@ -71,6 +76,14 @@ export function validateJobSpec(parsed: ParsedSpec, components: ComponentSnapsho
         });
       }
       return { spec: step, loaded, args: undefined };
+    }
+    if (environment && loaded.component.checkArguments) {
+      for (const problem of loaded.component.checkArguments(args.data, environment)) {
+        problems.push({
+          path: pathOf(i, 'componentArguments') + (problem.path ? `.${problem.path}` : ''),
+          message: problem.message,
+        });
+      }
     }
     return { spec: step, loaded, args: args.data as unknown };
   });

@@ -9,13 +9,14 @@ import { after, before, describe, it } from 'node:test';
 import {
   encodeReply,
   startFakeBaoStock,
+  type FakeBaoStock,
   type FakeBaoStockOptions,
   type FakeCalendarRow,
   type FakeFault,
 } from '../support/baostock-fake-server.js';
 import type { TestApp } from '../support/test-app.js';
 import { gql } from '../graphql/support.js';
-import { startHardeningApp, steps, submitJob, waitForFinal, type JobView } from './support.js';
+import { startHardeningApp, steps, submitJob, waitForFinal } from './support.js';
 
 const FROM = '2024-01-01';
 const TO = '2024-01-10';
@@ -165,7 +166,7 @@ const CASES: [string, FakeBaoStockOptions, string, RegExp][] = [
   ],
 ];
 
-const job = (port: number, storagerArgs: Record<string, unknown> = {}) =>
+const job = (endpoint: string, storagerArgs: Record<string, unknown> = {}) =>
   steps(
     [
       'producer_0',
@@ -173,12 +174,10 @@ const job = (port: number, storagerArgs: Record<string, unknown> = {}) =>
       '',
       {
         source: 'baostock',
-        host: '127.0.0.1',
-        port,
+        endpoint,
         from: FROM,
         to: TO,
         fallback: false,
-        responseTimeoutMs: 300,
         totalTimeoutMs: 10_000,
       },
     ],
@@ -210,9 +209,24 @@ async function calendars(url: string): Promise<unknown> {
 describe('bad rows and frames from a BaoStock source', () => {
   let t: TestApp;
   let initial: unknown;
+  // One fake per case, and a good one, each a configured endpoint (case0, case1, …, good).
+  const fakes: FakeBaoStock[] = [];
 
   before(async () => {
+    for (const [, options] of CASES) fakes.push(await startFakeBaoStock(options));
+    fakes.push(await startFakeBaoStock({ calendar: GOOD }));
+    const endpoint = (fake: FakeBaoStock) => ({
+      host: fake.host,
+      port: fake.port,
+      responseTimeoutMs: 300,
+    });
     t = await startHardeningApp({
+      sources: {
+        default: 'good',
+        baostock: Object.fromEntries(
+          fakes.map((fake, i) => [i < CASES.length ? `case${i}` : 'good', endpoint(fake)]),
+        ),
+      },
       storage: {
         control: 'local',
         sqlite: { local: { file: 'control.sqlite' }, copy: { file: 'copy.sqlite' } },
@@ -235,17 +249,14 @@ describe('bad rows and frames from a BaoStock source', () => {
     assert.equal((await waitForFinal(t.url, seeded)).status, 'FINISHED');
     initial = await calendars(t.url);
   });
-  after(async () => t?.destroy());
+  after(async () => {
+    await t?.destroy();
+    for (const fake of fakes) await fake.close();
+  });
 
-  for (const [name, options, step, message] of CASES) {
+  CASES.forEach(([name, , step, message], i) => {
     it(`${name} → step ${step} fails: ${message}`, async () => {
-      const fake = await startFakeBaoStock(options);
-      let done: JobView;
-      try {
-        done = await waitForFinal(t.url, await submitJob(t.url, job(fake.port)));
-      } finally {
-        await fake.close();
-      }
+      const done = await waitForFinal(t.url, await submitJob(t.url, job(`case${i}`)));
       assert.equal(done.status, 'FAILED');
       const prefix = `step "${step}" failed: `;
       const error = done.error ?? '';
@@ -255,17 +266,12 @@ describe('bad rows and frames from a BaoStock source', () => {
       assert.equal(byName.get(step), 'FAILED');
       assert.equal(byName.get('storager_0'), 'SKIPPED', 'nothing reached the storager');
     });
-  }
+  });
 
   it('afterwards no target holds a row more or less, and a good source still fills both', async () => {
     assert.deepEqual(await calendars(t.url), initial, 'nothing was written');
-    const fake = await startFakeBaoStock({ calendar: GOOD });
-    try {
-      const done = await waitForFinal(t.url, await submitJob(t.url, job(fake.port)));
-      assert.equal(done.status, 'FINISHED', done.error ?? '');
-    } finally {
-      await fake.close();
-    }
+    const done = await waitForFinal(t.url, await submitJob(t.url, job('good')));
+    assert.equal(done.status, 'FINISHED', done.error ?? '');
     const { copy } = await gql<{ copy: { date: string; source: string }[] }>(
       t.url,
       '{ copy: tradeDays(from: "2024-01-01", to: "2024-01-03", target: "copy") { date source } }',

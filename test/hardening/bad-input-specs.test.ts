@@ -255,14 +255,24 @@ const CASES: [string, unknown, Expected[]][] = [
     [['steps[0].componentArguments.to', /^must not be before from$/]],
   ],
   [
-    'producer: a port out of range',
-    tradeDayJob({ producer: { port: 70_000 } }),
-    [['steps[0].componentArguments.port', /^Too big: expected number to be <=65535$/]],
+    'producer: a host and port of its own',
+    tradeDayJob({ producer: { host: 'evil.example', port: 10030 } }),
+    [['steps[0].componentArguments', /^unknown fields "host", "port"$/]],
   ],
   [
-    'producer: a user without passwordEnv',
-    tradeDayJob({ producer: { user: 'someone' } }),
-    [['steps[0].componentArguments.passwordEnv', /^is required for a user other than anonymous$/]],
+    'producer: an environment variable for a password',
+    tradeDayJob({ producer: { passwordEnv: 'MYSQL_PASSWORD' } }),
+    [['steps[0].componentArguments', /^unknown field "passwordEnv"$/]],
+  ],
+  [
+    'producer: an endpoint that is not configured',
+    tradeDayJob({ producer: { endpoint: 'elsewhere' } }),
+    [
+      [
+        'steps[0].componentArguments.endpoint',
+        /^no BaoStock endpoint is named "elsewhere" in sources\.json \(configured: public\)$/,
+      ],
+    ],
   ],
   [
     'producer: a password given as an argument',
@@ -271,10 +281,10 @@ const CASES: [string, unknown, Expected[]][] = [
   ],
   [
     'producer: a timeout that is not a number',
-    tradeDayJob({ producer: { responseTimeoutMs: '5s' } }),
+    tradeDayJob({ producer: { totalTimeoutMs: '5s' } }),
     [
       [
-        'steps[0].componentArguments.responseTimeoutMs',
+        'steps[0].componentArguments.totalTimeoutMs',
         /^Invalid input: expected number, received string$/,
       ],
     ],

@@ -15,6 +15,8 @@ export const TEST_COMPONENTS_DIR = fileURLToPath(new URL('../components', import
 export interface TestAppOptions {
   server?: Record<string, unknown>;
   storage?: Record<string, unknown>;
+  /** conf/sources.json (absent: the public endpoint only). */
+  sources?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
   /** Reuse a folder (to restart an app on the same database). */
   dir?: string;
@@ -43,6 +45,7 @@ export function writeTestConfig(dir: string, options: TestAppOptions): void {
       ...options.server,
     }),
   );
+  if (options.sources) writeFileSync(join(dir, 'sources.json'), JSON.stringify(options.sources));
   writeFileSync(
     join(dir, 'storage.json'),
     JSON.stringify(options.storage ?? { sqlite: { local: { file: 'control.sqlite' } } }),

@@ -53,6 +53,7 @@ describe('BaoStock rows meeting the offline calendar', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fda-disagree-'));
     writeTestConfig(dir, {
       server: { exchangeClosures: { file: 'exchange-closures.json', watch: false } },
+      sources: { baostock: { fake: { host: fake.host, port: fake.port } } },
     });
     writeClosuresFile(dir, closuresFile2027());
     t = await startTestApp({ dir });
@@ -72,8 +73,6 @@ describe('BaoStock rows meeting the offline calendar', () => {
 
   it('logs each day on which BaoStock and the offline calendar disagree, naming the day and both values; BaoStock’s rows are stored', async () => {
     const job = await pipeline({
-      host: fake.host,
-      port: fake.port,
       from: '2027-01-01',
       to: '2027-12-31',
     });
@@ -98,8 +97,6 @@ describe('BaoStock rows meeting the offline calendar', () => {
 
   it('logs nothing for years where the two agree (2004 to 2026: the package and the reference calendar)', async () => {
     const job = await pipeline({
-      host: fake.host,
-      port: fake.port,
       from: '2004-01-01',
       to: '2026-12-31',
     });
@@ -121,7 +118,7 @@ describe('BaoStock rows meeting the offline calendar', () => {
     assert.equal(latestBaoStock, '2026-12-31');
 
     asked.length = 0;
-    const job = await pipeline({ host: fake.host, port: fake.port });
+    const job = await pipeline({});
     const done = await waitForJob(t.app, job.id);
     assert.equal(done.status, 'FINISHED', done.error ?? '');
     const endOfYear = `${DateTime.now().setZone('Asia/Shanghai').year}-12-31`;

@@ -46,16 +46,37 @@ describe('the default fetch range', () => {
 describe('BaoStockTradeDayProducer', () => {
   let t: TestApp;
   let fake: FakeBaoStock;
+  let refusing: FakeBaoStock;
+  let closedPort: number;
   const calendar = referenceCalendar();
   const endOfYear = `${DateTime.now().setZone('Asia/Shanghai').year}-12-31`;
 
   before(async () => {
     fake = await startFakeBaoStock({ calendar, maxRowsPerPage: 5000 });
-    t = await startTestApp();
+    refusing = await startFakeBaoStock({
+      calendar,
+      fault: (r) =>
+        r.method === 'login'
+          ? { kind: 'error', code: '10001005', message: '登录数量超限' }
+          : undefined,
+    });
+    closedPort = await freePort();
+    // The endpoints jobs may use: hosts and accounts are configuration, never job arguments.
+    t = await startTestApp({
+      sources: {
+        default: 'fake',
+        baostock: {
+          fake: { host: fake.host, port: fake.port },
+          refusing: { host: refusing.host, port: refusing.port },
+          closed: { host: '127.0.0.1', port: closedPort, connectTimeoutMs: 2000 },
+        },
+      },
+    });
   });
   after(async () => {
     await t.destroy();
     await fake.close();
+    await refusing.close();
   });
 
   const run = async (args: Record<string, unknown>, name: string) => {
@@ -77,7 +98,7 @@ describe('BaoStockTradeDayProducer', () => {
   };
 
   it('fetches every page from BaoStock: with nothing stored, the whole calendar from 1990-12-19', async () => {
-    const { done, rows } = await run({ host: fake.host, port: fake.port }, 'producer-full');
+    const { done, rows } = await run({}, 'producer-full');
     assert.equal(done.status, 'FINISHED', done.error ?? '');
     const expected = calendar.filter(([date]) => date <= endOfYear);
     assert.equal(rows.length, expected.length);
@@ -96,7 +117,7 @@ describe('BaoStockTradeDayProducer', () => {
 
   it('falls back to the offline calendar with a WARN line when BaoStock cannot be reached', async () => {
     const { done, rows, lines } = await run(
-      { port: await freePort(), from: '2024-02-01', to: '2024-02-29', connectTimeoutMs: 2000 },
+      { endpoint: 'closed', from: '2024-02-01', to: '2024-02-29' },
       'producer-fallback',
     );
     assert.equal(done.status, 'FINISHED', done.error ?? '');
@@ -114,38 +135,24 @@ describe('BaoStockTradeDayProducer', () => {
   });
 
   it('fails instead when fallback is off, naming where it tried', async () => {
-    const port = await freePort();
     const { done } = await run(
-      { port, fallback: false, from: '2024-02-01', to: '2024-02-29' },
+      { endpoint: 'closed', fallback: false, from: '2024-02-01', to: '2024-02-29' },
       'producer-nofallback',
     );
     assert.equal(done.status, 'FAILED');
     assert.match(
       done.error ?? '',
-      new RegExp(
-        `step "producer_0" failed: .*127\\.0\\.0\\.1:${port}|step "producer_0" failed: .*public-api`,
-      ),
+      new RegExp(`step "producer_0" failed: .*127\\.0\\.0\\.1:${closedPort}`),
     );
   });
 
   it('fails on a refused login with the service’s code and text', async () => {
-    const refusing = await startFakeBaoStock({
-      calendar,
-      fault: (r) =>
-        r.method === 'login'
-          ? { kind: 'error', code: '10001005', message: '登录数量超限' }
-          : undefined,
-    });
-    try {
-      const { done } = await run(
-        { host: refusing.host, port: refusing.port, from: '2024-01-01', to: '2024-01-10' },
-        'producer-refused',
-      );
-      assert.equal(done.status, 'FAILED');
-      assert.match(done.error ?? '', /error 10001005 \(登录数量超限\)/);
-    } finally {
-      await refusing.close();
-    }
+    const { done } = await run(
+      { endpoint: 'refusing', from: '2024-01-01', to: '2024-01-10' },
+      'producer-refused',
+    );
+    assert.equal(done.status, 'FAILED');
+    assert.match(done.error ?? '', /error 10001005 \(登录数量超限\)/);
   });
 
   it('refuses an explicit offline range outside the covered years, saying which are covered', async () => {
@@ -157,21 +164,24 @@ describe('BaoStockTradeDayProducer', () => {
     assert.match(done.error ?? '', /covers 2004-01-01 to \d{4}-12-31.*BaoStock/);
   });
 
-  it('rejects a user without a password variable at submission', async () => {
+  it('an endpoint that is not configured is a problem of the spec, listing the configured ones', async () => {
     const result = await t.app.executor.submit({
       steps: [
         {
           name: 'p',
           componentClassName: 'BaoStockTradeDayProducer',
           preComponentName: '',
-          componentArguments: { user: 'someone' },
+          componentArguments: { endpoint: 'attacker' },
         },
       ],
     });
     assert.ok(!result.ok);
-    assert.deepEqual(
-      result.problems.map((p) => p.path),
-      ['steps[0].componentArguments.passwordEnv'],
-    );
+    assert.deepEqual(result.problems, [
+      {
+        path: 'steps[0].componentArguments.endpoint',
+        message:
+          'no BaoStock endpoint is named "attacker" in sources.json (configured: fake, refusing, closed)',
+      },
+    ]);
   });
 });

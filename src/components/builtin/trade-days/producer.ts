@@ -29,45 +29,21 @@ export const producerArguments = z
     safetyDays: z.number().int().min(0).max(3650).default(30),
     /** Targets whose latest stored day decides the default range (all configured ones by default). */
     targets: z.array(z.string().min(1)).min(1).optional(),
-    host: z.string().min(1).default(BAOSTOCK_DEFAULTS.host),
-    port: z.number().int().min(1).max(65_535).default(BAOSTOCK_DEFAULTS.port),
-    user: z.string().min(1).default(BAOSTOCK_DEFAULTS.user),
     /**
-     * The environment variable holding the password of a non-anonymous `user`. Arguments are
-     * stored with the job and shown by the API, so a password itself is never an argument.
+     * The BaoStock endpoint to ask, by its name in conf/sources.json (the default one when
+     * absent). Hosts, accounts and passwords are the server's configuration, never a job's.
      */
-    passwordEnv: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
-      .optional(),
-    version: z.string().length(7).default(BAOSTOCK_DEFAULTS.version),
-    connectTimeoutMs: z
-      .number()
-      .int()
-      .min(1)
-      .max(600_000)
-      .default(BAOSTOCK_DEFAULTS.connectTimeoutMs),
-    responseTimeoutMs: z
-      .number()
-      .int()
-      .min(1)
-      .max(600_000)
-      .default(BAOSTOCK_DEFAULTS.responseTimeoutMs),
+    endpoint: z.string().min(1).optional(),
     totalTimeoutMs: z
       .number()
       .int()
       .min(1)
       .max(3_600_000)
       .default(BAOSTOCK_DEFAULTS.totalTimeoutMs),
-    rowsPerPage: z.number().int().min(1).max(100_000).default(BAOSTOCK_DEFAULTS.rowsPerPage),
   })
   .refine((a) => a.from === undefined || a.to === undefined || a.from <= a.to, {
     path: ['to'],
     message: 'must not be before from',
-  })
-  .refine((a) => a.user === BAOSTOCK_DEFAULTS.user || a.passwordEnv !== undefined, {
-    path: ['passwordEnv'],
-    message: 'is required for a user other than anonymous',
   });
 
 export type ProducerArguments = z.output<typeof producerArguments>;
@@ -81,6 +57,15 @@ export const baoStockTradeDayProducer = defineComponent({
     'or from the offline calendar (no network; also the fallback when BaoStock cannot be reached, logged as a warning). ' +
     'By default fetches from 30 days before the latest stored day (for BaoStock: the latest stored from BaoStock) to the end of the current year.',
   argumentsSchema: producerArguments,
+  checkArguments: (args, environment) =>
+    args.endpoint === undefined || environment.baostockEndpoints.includes(args.endpoint)
+      ? []
+      : [
+          {
+            path: 'endpoint',
+            message: `no BaoStock endpoint is named "${args.endpoint}" in sources.json (configured: ${environment.baostockEndpoints.join(', ')})`,
+          },
+        ],
   async run(_input: undefined, { args, logger, signal, services }): Promise<RawTradeDay[]> {
     const today = DateTime.now().setZone(services.timeZone).toISODate()!;
     const coverage = services.calendar.coverageWarning(today);
@@ -89,24 +74,22 @@ export const baoStockTradeDayProducer = defineComponent({
     const range = await fetchRange(args, today, services.targets, logger);
 
     if (args.source === 'offline') return offlineRows(services.calendar, range, explicit, logger);
-    const password =
-      args.passwordEnv === undefined ? BAOSTOCK_DEFAULTS.password : process.env[args.passwordEnv];
-    if (password === undefined)
-      throw new Error(`passwordEnv: environment variable ${args.passwordEnv} is not set`);
+    const endpoint = services.baostock.get(args.endpoint);
     try {
       logger.info(
-        `fetching trade days ${range.from}..${range.to} from BaoStock at ${args.host}:${args.port}`,
+        `fetching trade days ${range.from}..${range.to} from BaoStock endpoint "${endpoint.name}" (${endpoint.host}:${endpoint.port})`,
       );
       const result = await fetchTradeDates({
-        host: args.host,
-        port: args.port,
-        version: args.version,
-        user: args.user,
-        password,
-        connectTimeoutMs: args.connectTimeoutMs,
-        responseTimeoutMs: args.responseTimeoutMs,
+        host: endpoint.host,
+        port: endpoint.port,
+        version: endpoint.version,
+        user: endpoint.user,
+        // The one place the password leaves the configuration: to its own endpoint.
+        password: endpoint.password.reveal(),
+        connectTimeoutMs: endpoint.connectTimeoutMs,
+        responseTimeoutMs: endpoint.responseTimeoutMs,
         totalTimeoutMs: args.totalTimeoutMs,
-        rowsPerPage: args.rowsPerPage,
+        rowsPerPage: endpoint.rowsPerPage,
         from: range.from,
         to: range.to,
         signal,
