@@ -19,21 +19,32 @@ export function startBareYoga(
   port = 0,
   host = '127.0.0.1',
 ): Promise<{ url: string; server: Server }> {
+  // The lines start only once the benchmark says every subscriber is in (mutation start), so
+  // the baseline is timed from the same moment as our server is.
+  let release!: () => void;
+  const started = new Promise<void>((resolve) => (release = resolve));
   const yoga = createYoga({
     logging: false,
     schema: createSchema({
       typeDefs: /* GraphQL */ `
         type Query { hello: String! }
+        type Mutation { start: Boolean! }
         type LogLine { seq: Int!, time: String!, message: String! }
         type Subscription { logLine(count: Int!): LogLine! }
       `,
       resolvers: {
         Query: { hello: () => 'world' },
+        Mutation: {
+          start: () => {
+            release();
+            return true;
+          },
+        },
         Subscription: {
           logLine: {
             // As in Yoga's examples: an async generator, one event per line, nothing awaited in between.
-            // eslint-disable-next-line @typescript-eslint/require-await
             subscribe: async function* (_root: unknown, { count }: { count: number }) {
+              await started;
               for (let seq = 1; seq <= count; seq++)
                 yield {
                   logLine: {
