@@ -43,7 +43,7 @@ export class NotFoundError extends AppError {
   readonly code = 'NOT_FOUND';
 
   constructor(
-    readonly kind: 'job' | 'schedule' | 'component' | 'target' | 'source',
+    readonly kind: 'job' | 'schedule' | 'component' | 'target' | 'source' | 'backfill',
     readonly key: string,
   ) {
     super(`no ${kind} named ${JSON.stringify(key)}`);

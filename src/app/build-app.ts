@@ -28,6 +28,9 @@ import { parseOriginalDocument, type ParsedSpec } from '../pipeline/parse-spec.j
 import { validateJobSpec } from '../pipeline/validate-spec.js';
 import { ScheduleStore } from '../schedule/schedule-store.js';
 import { Scheduler } from '../schedule/scheduler.js';
+import { BackfillRunner } from '../schedule/backfills/backfill-runner.js';
+import { BackfillStore } from '../schedule/backfills/backfill-store.js';
+import type { StoredTradingDays } from '../schedule/partitions/stored-trading-days.js';
 import { TradeDayQueries } from '../storage/trade-day-queries.js';
 import { closuresReloaderFor, type ClosuresReloader } from './closures-reload.js';
 import { startCoverageCheck } from './coverage-check.js';
@@ -53,6 +56,9 @@ export interface App {
   /** The exchange closures file behind the calendar, when server.json names one. */
   readonly closuresFile: ClosuresReloader | null;
   readonly scheduler: Scheduler;
+  readonly backfills: BackfillRunner;
+  /** The stored trading calendar partitions are counted in (the schedules' calendar target). */
+  readonly tradingDays: StoredTradingDays;
   /** Connects storage, loads components, recovers jobs, listens; resolves with the URL. */
   start(): Promise<{ url: string }>;
   /** Graceful stop: jobs get `shutdownGraceSeconds` to finish, then everything is closed. */
@@ -145,6 +151,8 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     executor,
     bus,
     store: new ScheduleStore(sqlRunnerFor(targets.control())),
+    jobs: store,
+    tradingDays: calendarQueries,
     logger,
     triggerDeps: {
       defaultTimeZone: config.server.timeZone,
@@ -158,6 +166,20 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     defaultMisfireGraceSeconds: schedules.misfireGraceSeconds,
     tickMs: schedules.tickMs,
     watch: schedules.watch,
+  });
+
+  const maxConcurrentJobs = config.server.maxConcurrentJobs;
+  const backfills = new BackfillRunner({
+    store: new BackfillStore(sqlRunnerFor(targets.control())),
+    executor,
+    definitionOf: (name) => scheduler.get(name).schedule.definition,
+    tradingDays: calendarQueries,
+    bus,
+    logger,
+    newId: createJobIdGenerator(),
+    // Half the slots by default, so scheduled work still runs while history loads.
+    defaultMaxConcurrent: Math.max(1, Math.floor(maxConcurrentJobs / 2)),
+    maxConcurrentJobs,
   });
 
   let http: RunningHttpServer | undefined;
@@ -176,6 +198,8 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     calendar,
     closuresFile,
     scheduler,
+    backfills,
+    tradingDays: calendarQueries,
 
     async start() {
       await targets.connectAll(logger);
@@ -199,6 +223,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       if (config.server.fillEmptyCalendarOnStart)
         await fillEmptyCalendar({ targets, executor, logger });
       await scheduler.start();
+      await backfills.start();
       http = await startHttpServer(app);
       const url = http.url;
       logger.info({ url }, 'server listening');
@@ -212,6 +237,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       await closuresFile?.stop();
       coverageCheck?.stop();
       retention?.stop();
+      await backfills.stop();
       await executor.shutdown(config.server.shutdownGraceSeconds * 1000);
       await http?.close();
       await workers.close();

@@ -1,4 +1,5 @@
 import type { Job, LogLine } from '../jobs/job.js';
+import type { Backfill, BackfillCounts } from '../schedule/backfills/backfill.js';
 
 /** Why a job event was published. */
 export type JobChange = 'STATUS' | 'PROGRESS';
@@ -19,4 +20,11 @@ export interface JobLogBatch {
 export interface AppEvents {
   job: JobEvent;
   jobLogs: JobLogBatch;
+  /** A backfill's partitions or status changed. */
+  backfill: BackfillEvent;
+}
+
+export interface BackfillEvent {
+  backfill: Backfill;
+  counts: BackfillCounts;
 }

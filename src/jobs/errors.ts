@@ -1,4 +1,5 @@
-import { AppError, errorMessage } from '../errors.js';
+import { AppError, ConflictError, errorMessage } from '../errors.js';
+import type { Job } from './job.js';
 
 /** A job ran longer than its timeout. */
 export class JobTimeoutError extends AppError {
@@ -27,5 +28,22 @@ export class JobFaultError extends AppError {
 
   constructor(what: string, step: string | null, cause: unknown) {
     super(`${what}${step ? ` in step "${step}"` : ''}: ${errorMessage(cause)}`, { cause });
+  }
+}
+
+/**
+ * A schedule's partition already has a waiting, running or finished job: nothing new runs
+ * (`force` redoes a finished one).
+ */
+export class PartitionTakenError extends ConflictError {
+  constructor(
+    readonly schedule: string,
+    readonly partition: string,
+    readonly holder: Job,
+  ) {
+    super(
+      `partition ${partition} of schedule "${schedule}" already has a ${holder.status} job (${holder.id})` +
+        (holder.status === 'FINISHED' ? '; force: true runs it again' : ''),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { sleep } from '../abort.js';
 import type { ComponentServices } from '../components/component.js';
 import type { ComponentRegistry } from '../components/registry.js';
 import { ConflictError, JobCancelledError, NotFoundError, type Problem } from '../errors.js';
@@ -13,8 +14,8 @@ import {
   type ResolvedStep,
   type SpecValidation,
 } from '../pipeline/validate-spec.js';
-import { ShuttingDownError, type JobFaultError } from './errors.js';
-import { isFinal, type Job, type JobOrigin, type StepState } from './job.js';
+import { PartitionTakenError, ShuttingDownError, type JobFaultError } from './errors.js';
+import { isFinal, partitionOwner, type Job, type JobOrigin, type StepState } from './job.js';
 import { JobQueue, type QueuedJob } from './job-queue.js';
 import { JobRun } from './job-run.js';
 import { JobState } from './job-state.js';
@@ -23,6 +24,9 @@ import type { JobListFilter, JobStore } from './job-store.js';
 import { snapshotJob } from './snapshot.js';
 import { checkSpecSize, type SpecSizeLimits } from './spec-size.js';
 import { STORED_TEXT_LIMITS, truncateText } from './stored-text.js';
+
+/** The error of a job found RUNNING at start-up: the server stopped (or crashed) under it. */
+export const INTERRUPTED_REASON = 'interrupted: the server stopped while this job was running';
 
 /** A spec in either input form: the original JSON document, or the typed list of steps. */
 export type SpecInput = { document: unknown } | { steps: unknown };
@@ -34,6 +38,13 @@ export interface SubmitOptions {
   retryOf?: string | null;
   /** The same key again returns the job it created instead of a second one. */
   idempotencyKey?: string | null;
+  /** The trading day the job's data is for (YYYY-MM-DD). */
+  partition?: string | null;
+  /**
+   * A schedule's job (origin SCHEDULE, BACKFILL or its RETRY) for a partition that a finished
+   * job already holds runs anyway, taking the partition over.
+   */
+  force?: boolean;
 }
 
 export type SubmitResult = { ok: true; job: Job } | { ok: false; problems: Problem[] };
@@ -145,10 +156,11 @@ export class Executor {
       timeoutMs,
       logCount: 0,
       idempotencyKey: key,
+      partition: options.partition ?? null,
     };
     try {
-      const inserted = await this.deps.store.insert(job);
-      if (!inserted) {
+      const outcome = await this.#insert(job, options.force === true);
+      if (outcome === 'idempotency-key-taken') {
         // Another submission with the same key was stored first: that one is the job.
         reservation.release();
         const winner = key === null ? undefined : await this.deps.store.getByIdempotencyKey(key);
@@ -166,6 +178,31 @@ export class Executor {
     return { ok: true, job: submitted };
   }
 
+  /**
+   * Stores the job; for a schedule's partition, the store's unique key decides. Throws
+   * PartitionTakenError when a live or finished job holds the partition (a forced run takes it
+   * from a finished one).
+   */
+  async #insert(job: Job, force: boolean): Promise<'inserted' | 'idempotency-key-taken'> {
+    const owner = partitionOwner(job);
+    for (let attempt = 1; ; attempt++) {
+      if (owner !== null && force)
+        await this.deps.store.releaseFinishedPartition(owner, job.partition!);
+      const outcome = await this.deps.store.insert(job);
+      if (outcome !== 'partition-taken') return outcome;
+      const stored = await this.deps.store.partitionHolder(owner!, job.partition!);
+      const holder = stored && this.#live(stored);
+      // The holder has just failed here and its state is still being saved: the claim goes with it.
+      if (holder && holder.status !== 'FAILED' && holder.status !== 'CANCELLED')
+        throw new PartitionTakenError(owner!, job.partition!, holder);
+      if (attempt === 3)
+        throw new Error(
+          `partition ${job.partition} of "${owner}" stays claimed by a job that ended`,
+        );
+      await sleep(100 * attempt);
+    }
+  }
+
   /** A new job with the same spec, linked to the one it retries, its origin RETRY. */
   async retry(id: string): Promise<SubmitResult> {
     const previous = await this.get(id);
@@ -180,6 +217,7 @@ export class Executor {
         origin: { type: 'RETRY', name: previous.origin.name },
         timeoutMs: previous.timeoutMs,
         retryOf: id,
+        partition: previous.partition,
       },
     );
   }
@@ -263,7 +301,7 @@ export class Executor {
     const interrupted = await this.deps.store.withStatus('RUNNING');
     for (const job of interrupted) {
       job.logCount = await this.deps.store.lastLogSeq(job.id);
-      new JobState(job).interrupt('interrupted: the server stopped while this job was running');
+      new JobState(job).interrupt(INTERRUPTED_REASON);
       await this.#writer.save(job);
       this.#publish(job, 'STATUS');
       this.deps.logger.warn(

@@ -1,5 +1,13 @@
 import type { JobSpec } from '../pipeline/job-spec.js';
-import type { Job, JobStatus, LogLine, LogLineLevel, OriginType, StepState } from './job.js';
+import {
+  partitionClaim,
+  type Job,
+  type JobStatus,
+  type LogLine,
+  type LogLineLevel,
+  type OriginType,
+  type StepState,
+} from './job.js';
 
 /** A `jobs` row as both dialects return it (BIGINT may come back as a string from MySQL). */
 export interface JobRow {
@@ -17,6 +25,8 @@ export interface JobRow {
   finished_at: number | string | null;
   log_count: number;
   idempotency_key: string | null;
+  partition_day: string | null;
+  partition_claim: string | null;
 }
 
 export interface LogLineRow {
@@ -54,6 +64,8 @@ export function encodeJob(job: Job): JobRow {
     finished_at: job.finishedAt?.getTime() ?? null,
     log_count: job.logCount,
     idempotency_key: job.idempotencyKey,
+    partition_day: job.partition,
+    partition_claim: partitionClaim(job),
   };
 }
 
@@ -80,6 +92,7 @@ export function decodeJob(row: JobRow): Job {
     timeoutMs: row.timeout_ms === null ? null : Number(row.timeout_ms),
     logCount: Number(row.log_count),
     idempotencyKey: row.idempotency_key ?? null,
+    partition: row.partition_day ?? null,
   };
 }
 

@@ -7,6 +7,20 @@ import { chunkLogLines } from './log-line-chunks.js';
 import { decodeJob, decodeLogLine, encodeJob, type JobRow, type LogLineRow } from './job-codec.js';
 import type { Job, JobStatus, LogLine, OriginType } from './job.js';
 
+/** Why an insert stored nothing: another job holds the key or the partition. */
+export type InsertOutcome = 'inserted' | 'idempotency-key-taken' | 'partition-taken';
+
+/** Origins whose jobs count toward a schedule's partitions (partitionOwner in job.ts). */
+const PARTITION_ORIGINS = sql.raw(`('SCHEDULE', 'BACKFILL', 'RETRY')`);
+
+// Both dialects name the index in their duplicate-key message: MySQL "for key 'jobs_partition_claim'",
+// SQLite "UNIQUE constraint failed: jobs.partition_claim".
+const isPartitionClash = (error: unknown): boolean => {
+  for (let e: unknown = error; e instanceof Error; e = e.cause)
+    if (/partition_claim/.test(e.message)) return true;
+  return false;
+};
+
 export interface JobListFilter {
   statuses?: readonly JobStatus[];
   /** A schedule's name (or STARTUP reason): only jobs with this origin name. */
@@ -38,10 +52,10 @@ export class JobStore {
   }
 
   /**
-   * Stores a new job; false when its idempotency key is already taken (the caller then returns
-   * the job that has it).
+   * Stores a new job, unless its idempotency key is taken (the caller then returns the job that
+   * has it) or a live or finished job of its schedule holds its partition.
    */
-  async insert(job: Job): Promise<boolean> {
+  async insert(job: Job): Promise<InsertOutcome> {
     const row = encodeJob(job);
     const names = Object.keys(row).map((k) => sql.identifier(k));
     const values = Object.values(row).map((v) => sql`${v}`);
@@ -49,11 +63,54 @@ export class JobStore {
       await this.db.run(
         sql`INSERT INTO ${this.#t.jobs} (${sql.join(names, sql`, `)}) VALUES (${sql.join(values, sql`, `)})`,
       );
-      return true;
+      return 'inserted';
     } catch (error) {
-      if (job.idempotencyKey !== null && isDuplicateKey(error)) return false;
+      if (!isDuplicateKey(error)) throw error;
+      if (row.partition_claim !== null && isPartitionClash(error)) return 'partition-taken';
+      if (job.idempotencyKey !== null) return 'idempotency-key-taken';
       throw error;
     }
+  }
+
+  /** The job holding a schedule's partition (waiting, running or finished), if any. */
+  async partitionHolder(schedule: string, day: string): Promise<Job | undefined> {
+    const rows = await this.db.all<JobRow>(
+      sql`SELECT * FROM ${this.#t.jobs} WHERE ${sql.identifier('partition_claim')} = ${`${schedule}|${day}`}`,
+    );
+    return rows[0] && decodeJob(rows[0]);
+  }
+
+  /**
+   * Lets a forced run take a partition from the finished job that holds it (that job stays, as
+   * history); a waiting or running holder keeps it. True when the claim was released.
+   */
+  async releaseFinishedPartition(schedule: string, day: string): Promise<boolean> {
+    const released = await this.db.run(
+      sql`UPDATE ${this.#t.jobs} SET ${sql.identifier('partition_claim')} = NULL
+        WHERE ${sql.identifier('partition_claim')} = ${`${schedule}|${day}`} AND ${sql.identifier('status')} = 'FINISHED'`,
+    );
+    return released > 0;
+  }
+
+  /** The latest partition a job of the schedule finished, or null. */
+  async lastFinishedPartition(schedule: string): Promise<string | null> {
+    const rows = await this.db.all<{ last: string | null }>(
+      sql`SELECT MAX(${sql.identifier('partition_day')}) AS ${sql.identifier('last')} FROM ${this.#t.jobs}
+        WHERE ${sql.identifier('origin_name')} = ${schedule} AND ${sql.identifier('origin_type')} IN ${PARTITION_ORIGINS}
+        AND ${sql.identifier('status')} = 'FINISHED' AND ${sql.identifier('partition_day')} IS NOT NULL`,
+    );
+    return rows[0]?.last ?? null;
+  }
+
+  /** Every job of the schedule for a partition in [from, to], oldest first. */
+  async partitionJobs(schedule: string, from: string, to: string): Promise<Job[]> {
+    const day = sql.identifier('partition_day');
+    const rows = await this.db.all<JobRow>(
+      sql`SELECT * FROM ${this.#t.jobs}
+        WHERE ${sql.identifier('origin_name')} = ${schedule} AND ${sql.identifier('origin_type')} IN ${PARTITION_ORIGINS}
+        AND ${day} >= ${from} AND ${day} <= ${to} ORDER BY ${sql.identifier('id')}`,
+    );
+    return rows.map(decodeJob);
   }
 
   async getByIdempotencyKey(key: string): Promise<Job | undefined> {
@@ -73,7 +130,8 @@ export class JobStore {
       ${sql.identifier('error')} = ${row.error},
       ${sql.identifier('started_at')} = ${row.started_at},
       ${sql.identifier('finished_at')} = ${row.finished_at},
-      ${sql.identifier('log_count')} = ${row.log_count}
+      ${sql.identifier('log_count')} = ${row.log_count},
+      ${sql.identifier('partition_claim')} = ${row.partition_claim}
       WHERE ${sql.identifier('id')} = ${row.id}`);
   }
 

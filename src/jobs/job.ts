@@ -26,8 +26,11 @@ export const STEP_STATUSES = [
 ] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
-/** RETRY: submitted by retryJob; its `retryOf` names the job it retries. */
-export const ORIGIN_TYPES = ['ADHOC', 'SCHEDULE', 'STARTUP', 'RETRY'] as const;
+/**
+ * RETRY: submitted by retryJob; its `retryOf` names the job it retries. BACKFILL: one trading day
+ * of a backfill, its name the schedule's.
+ */
+export const ORIGIN_TYPES = ['ADHOC', 'SCHEDULE', 'STARTUP', 'RETRY', 'BACKFILL'] as const;
 export type OriginType = (typeof ORIGIN_TYPES)[number];
 
 export interface JobOrigin {
@@ -74,6 +77,28 @@ export interface Job {
   logCount: number;
   /** The submitter's key: submitting with it again returns this job instead of a new one. */
   idempotencyKey: string | null;
+  /** The trading day (YYYY-MM-DD) whose data the job produces; null for ad hoc jobs without one. */
+  partition: string | null;
+}
+
+/**
+ * The schedule whose "one successful run per partition" a job counts toward: its firings,
+ * backfills and their retries. Ad hoc jobs with a partition are outside the rule.
+ */
+export function partitionOwner(job: Pick<Job, 'partition' | 'origin'>): string | null {
+  if (job.partition === null || job.origin.name === null) return null;
+  const { type } = job.origin;
+  return type === 'SCHEDULE' || type === 'BACKFILL' || type === 'RETRY' ? job.origin.name : null;
+}
+
+/**
+ * What a job holds in the store's unique partition key while it is waiting, running or finished
+ * (null otherwise): one live or successful run per schedule and partition.
+ */
+export function partitionClaim(job: Pick<Job, 'status' | 'partition' | 'origin'>): string | null {
+  const owner = partitionOwner(job);
+  if (owner === null || job.status === 'FAILED' || job.status === 'CANCELLED') return null;
+  return `${owner}|${job.partition}`;
 }
 
 export const LOG_LINE_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { errorMessage, ValidationError, type Problem } from '../errors.js';
 import { MAX_JOB_TIMEOUT_SECONDS } from '../jobs/job.js';
+import { partitionSpecSchema, type PartitionSpec } from './partitions/partition-spec.js';
 import { parseTrigger, type Trigger, type TriggerDeps } from './triggers/index.js';
 import { zodProblems, formatProblems } from '../validation.js';
 
@@ -28,6 +29,8 @@ export interface ScheduleDefinition {
   /** The file's pipeline, in the original document form, handed to the executor at each firing. */
   document: { pipeline_structure: unknown };
   options: ScheduleOptions;
+  /** Each firing's job is for a trading day; null for a schedule without partitions. */
+  partitions: PartitionSpec | null;
 }
 
 /** One file of the schedules folder: its definition, or why it has none. */
@@ -54,6 +57,7 @@ const optionsSchema = (defaultGraceSeconds: number | null) =>
       .max(MAX_JOB_TIMEOUT_SECONDS, `must be at most ${MAX_JOB_TIMEOUT_SECONDS} (31 days)`)
       .nullable()
       .default(null),
+    partitions: partitionSpecSchema.optional(),
   });
 
 export interface ReadScheduleDeps {
@@ -137,5 +141,6 @@ function parseDefinition(text: string, deps: ReadScheduleDeps): ScheduleDefiniti
       enabled: o.enabled,
       timeoutSeconds: o.timeout_seconds,
     },
+    partitions: o.partitions ?? null,
   };
 }

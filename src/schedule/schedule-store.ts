@@ -5,6 +5,16 @@ import type { SqlRunner } from '../storage/sql-runner.js';
 /** What became of one firing of a schedule. */
 export type FiringOutcome = 'SUBMITTED' | 'MISSED' | 'SKIPPED' | 'REJECTED';
 
+/** One recorded firing. */
+export interface StoredFiring {
+  at: Date;
+  jobId: string | null;
+  outcome: FiringOutcome;
+  partition: string | null;
+  /** Why it ran nothing (skipped, rejected, no partition). */
+  reason: string | null;
+}
+
 const runs = sql.identifier('schedule_runs');
 const state = sql.identifier('schedule_state');
 const name = sql.identifier('schedule_name');
@@ -35,11 +45,12 @@ export class ScheduleStore {
     at: Date,
     outcome: FiringOutcome,
     jobId: string | null = null,
+    details: { partition?: string; reason?: string } = {},
   ): Promise<boolean> {
     try {
       await this.db
-        .run(sql`INSERT INTO ${runs} (${name}, ${fireTime}, ${sql.identifier('job_id')}, ${sql.identifier('outcome')}, ${sql.identifier('recorded_at')})
-        VALUES (${schedule}, ${at.getTime()}, ${jobId}, ${outcome}, ${Date.now()})`);
+        .run(sql`INSERT INTO ${runs} (${name}, ${fireTime}, ${sql.identifier('job_id')}, ${sql.identifier('outcome')}, ${sql.identifier('recorded_at')}, ${sql.identifier('partition_day')}, ${sql.identifier('reason')})
+        VALUES (${schedule}, ${at.getTime()}, ${jobId}, ${outcome}, ${Date.now()}, ${details.partition ?? null}, ${details.reason ?? null})`);
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
@@ -52,10 +63,31 @@ export class ScheduleStore {
     at: Date,
     outcome: FiringOutcome,
     jobId: string | null,
+    reason: string | null = null,
   ): Promise<void> {
     await this.db
-      .run(sql`UPDATE ${runs} SET ${sql.identifier('job_id')} = ${jobId}, ${sql.identifier('outcome')} = ${outcome}
+      .run(sql`UPDATE ${runs} SET ${sql.identifier('job_id')} = ${jobId}, ${sql.identifier('outcome')} = ${outcome}, ${sql.identifier('reason')} = ${reason}
       WHERE ${name} = ${schedule} AND ${fireTime} = ${at.getTime()}`);
+  }
+
+  /** The stored firings of a schedule, newest first. */
+  async firings(schedule: string, limit: number): Promise<StoredFiring[]> {
+    const rows = await this.db.all<{
+      fire_time: number | string;
+      job_id: string | null;
+      outcome: string;
+      partition_day: string | null;
+      reason: string | null;
+    }>(
+      sql`SELECT * FROM ${runs} WHERE ${name} = ${schedule} ORDER BY ${fireTime} DESC LIMIT ${limit}`,
+    );
+    return rows.map((r) => ({
+      at: new Date(Number(r.fire_time)),
+      jobId: r.job_id,
+      outcome: r.outcome as FiringOutcome,
+      partition: r.partition_day,
+      reason: r.reason,
+    }));
   }
 
   async pausedSchedules(): Promise<Set<string>> {

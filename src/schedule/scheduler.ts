@@ -12,10 +12,15 @@ import {
 import { formatProblems } from '../validation.js';
 import type { AppEvents } from '../events/app-events.js';
 import type { EventBus } from '../events/event-bus.js';
+import { PartitionTakenError } from '../jobs/errors.js';
 import type { Executor } from '../jobs/executor.js';
 import { isFinal, type Job } from '../jobs/job.js';
-import { readScheduleFile, type ScheduleFile } from './schedule-file.js';
-import type { ScheduleStore } from './schedule-store.js';
+import type { JobStore } from '../jobs/job-store.js';
+import { dayInZone } from './partitions/day-in-zone.js';
+import { catchUpPartitions, partitionOfDay } from './partitions/partition-of-day.js';
+import type { StoredTradingDays } from './partitions/stored-trading-days.js';
+import { readScheduleFile, type ScheduleDefinition, type ScheduleFile } from './schedule-file.js';
+import type { ScheduleStore, StoredFiring } from './schedule-store.js';
 import type { TriggerDeps } from './triggers/index.js';
 
 export interface SchedulerDeps {
@@ -23,6 +28,10 @@ export interface SchedulerDeps {
   executor: Executor;
   bus: EventBus<AppEvents>;
   store: ScheduleStore;
+  /** Where a schedule's finished partitions are read (the last one decides the catch-up). */
+  jobs: Pick<JobStore, 'lastFinishedPartition'>;
+  /** The stored calendar: what a trading day, and so a partition, is. */
+  tradingDays: StoredTradingDays;
   logger: Logger;
   triggerDeps: TriggerDeps;
   checkPipeline: (document: unknown) => Problem[];
@@ -44,10 +53,28 @@ export interface ScheduleView {
   runningJobIds: string[];
 }
 
-/** Firings of one submission, run one after another as APScheduler runs a job's run times. */
+/** One trading day a partitioned firing runs; `firing` is set on the firing's own partition. */
+interface PartitionRun {
+  partition: string;
+  firing: Date | null;
+}
+
+/**
+ * Firings of one submission, run one after another as APScheduler runs a job's run times; for a
+ * partitioned schedule, the partitions of one firing (its catch-up), oldest first.
+ */
 interface Instance {
   runTimes: Date[];
+  partitions: PartitionRun[];
   jobId: string | null;
+}
+
+/** How `runNow` runs a partitioned schedule. */
+export interface RunNowOptions {
+  /** The trading day to run (default: the partition of a firing now). */
+  partition?: string;
+  /** Run it even when a finished job holds the partition. */
+  force?: boolean;
 }
 
 interface Entry {
@@ -216,23 +243,74 @@ export class Scheduler {
       next = await definition.trigger.nextFireTime(next, now);
     }
     entry.nextRunTime = next;
-    if (definition.options.coalesce) runTimes = runTimes.slice(-1);
+    // Partitions catch up by trading day; the firings in between add nothing to that.
+    if (definition.options.coalesce || definition.partitions) runTimes = runTimes.slice(-1);
     const name = entry.schedule.name;
     if (entry.instances.length >= definition.options.maxInstances) {
-      for (const at of runTimes) await this.deps.store.claimFiring(name, at, 'SKIPPED');
+      const reason = `${entry.instances.length} job(s) of it still running (max_instances ${definition.options.maxInstances})`;
+      for (const at of runTimes)
+        await this.deps.store.claimFiring(name, at, 'SKIPPED', null, { reason });
       this.deps.logger.warn(
         { schedule: name, runTimes },
-        `schedule "${name}" skipped a firing: ${entry.instances.length} job(s) of it still running (max_instances ${definition.options.maxInstances})`,
+        `schedule "${name}" skipped a firing: ${reason}`,
       );
       return;
     }
-    const instance: Instance = { runTimes, jobId: null };
+    const instance: Instance =
+      definition.partitions === null
+        ? { runTimes, partitions: [], jobId: null }
+        : {
+            runTimes: [],
+            partitions: await this.#partitionRuns(entry, definition, runTimes[0]!),
+            jobId: null,
+          };
+    if (definition.partitions !== null && instance.partitions.length === 0) return;
     entry.instances.push(instance);
     await this.#advance(entry, instance);
   }
 
+  /**
+   * The partitions a firing at `at` runs: its own trading day, after those missed since the last
+   * finished one (capped by max_catchup). Records the firing; none when it has no partition or
+   * another process recorded it first.
+   */
+  async #partitionRuns(
+    entry: Entry,
+    definition: ScheduleDefinition,
+    at: Date,
+  ): Promise<PartitionRun[]> {
+    const spec = definition.partitions!;
+    const name = entry.schedule.name;
+    const day = dayInZone(at, definition.trigger.timeZone);
+    const choice = await partitionOfDay(day, spec, this.deps.tradingDays);
+    if (choice.partition === null) {
+      await this.deps.store.claimFiring(name, at, 'SKIPPED', null, { reason: choice.reason });
+      this.deps.logger.warn(
+        { schedule: name, runTime: at },
+        `schedule "${name}" ran nothing: ${choice.reason}`,
+      );
+      return [];
+    }
+    const partition = choice.partition;
+    if (!(await this.deps.store.claimFiring(name, at, 'SUBMITTED', null, { partition }))) return [];
+    const last = await this.deps.jobs.lastFinishedPartition(name);
+    const { partitions, dropped } = await catchUpPartitions(
+      last,
+      partition,
+      spec.maxCatchup,
+      this.deps.tradingDays,
+    );
+    if (dropped.length > 0)
+      this.deps.logger.warn(
+        { schedule: name, dropped: dropped.length, from: dropped[0], to: dropped.at(-1) },
+        `schedule "${name}" catches up ${partitions.length} partition(s) (max_catchup ${spec.maxCatchup}); ${dropped.length} older one(s) from ${dropped[0]} to ${dropped.at(-1)} are left to a backfill`,
+      );
+    return partitions.map((p) => ({ partition: p, firing: p === partition ? at : null }));
+  }
+
   /** Submits the instance's next run time that is not too late; drops the instance when none is left. */
   async #advance(entry: Entry, instance: Instance): Promise<void> {
+    if (instance.partitions.length > 0) return this.#advancePartitions(entry, instance);
     const { schedule } = entry;
     const options = schedule.definition!.options;
     for (let at = instance.runTimes.shift(); at !== undefined; at = instance.runTimes.shift()) {
@@ -266,7 +344,55 @@ export class Scheduler {
     entry.instances = entry.instances.filter((i) => i !== instance);
   }
 
-  async #submit(entry: Entry): Promise<Job> {
+  /**
+   * Submits the instance's next partition that no live or finished job holds; drops the instance
+   * when none is left.
+   */
+  async #advancePartitions(entry: Entry, instance: Instance): Promise<void> {
+    const name = entry.schedule.name;
+    for (
+      let run = instance.partitions.shift();
+      run !== undefined;
+      run = instance.partitions.shift()
+    ) {
+      const { partition, firing } = run;
+      try {
+        const job = await this.#submit(entry, { partition });
+        instance.jobId = job.id;
+        if (firing) await this.deps.store.recordJob(name, firing, 'SUBMITTED', job.id);
+        this.deps.logger.info(
+          { schedule: name, partition, jobId: job.id, catchUp: firing === null },
+          'schedule fired',
+        );
+        return;
+      } catch (error) {
+        if (error instanceof PartitionTakenError) {
+          if (firing)
+            await this.deps.store.recordJob(
+              name,
+              firing,
+              'SKIPPED',
+              error.holder.id,
+              error.message,
+            );
+          this.deps.logger.info(
+            { schedule: name, partition, jobId: error.holder.id },
+            error.message,
+          );
+          continue;
+        }
+        if (firing)
+          await this.deps.store.recordJob(name, firing, 'REJECTED', null, errorMessage(error));
+        this.deps.logger.error(
+          { schedule: name, partition, error: errorMessage(error) },
+          'schedule could not submit its job',
+        );
+      }
+    }
+    entry.instances = entry.instances.filter((i) => i !== instance);
+  }
+
+  async #submit(entry: Entry, run: RunNowOptions = {}): Promise<Job> {
     const { schedule } = entry;
     const options = schedule.definition!.options;
     const result = await this.deps.executor.submit(
@@ -274,6 +400,8 @@ export class Scheduler {
       {
         origin: { type: 'SCHEDULE', name: schedule.name },
         ...(options.timeoutSeconds !== null ? { timeoutMs: options.timeoutSeconds * 1000 } : {}),
+        ...(run.partition !== undefined ? { partition: run.partition } : {}),
+        ...(run.force === true ? { force: true } : {}),
       },
     );
     if (!result.ok)
@@ -294,23 +422,43 @@ export class Scheduler {
     );
   }
 
-  /** Fires a schedule now, outside its trigger; refused while it already has max_instances jobs running. */
-  async runNow(name: string): Promise<Job> {
+  /**
+   * Fires a schedule now, outside its trigger; refused while it already has max_instances jobs
+   * running. A partitioned schedule runs the partition of a firing now (or the one given), and
+   * only when no live or finished job holds it, unless forced.
+   */
+  async runNow(name: string, run: RunNowOptions = {}): Promise<Job> {
     const entry = this.#get(name);
     const definition = entry.schedule.definition;
     if (!definition)
       throw new ConflictError(
         `schedule "${name}" is invalid and cannot run: ${entry.schedule.error}`,
       );
+    if (definition.partitions === null && run.partition !== undefined)
+      throw new ValidationError(
+        `schedule "${name}" has no partitions; run it without one (or declare "partitions" in its file)`,
+      );
+    let partition = run.partition;
+    if (definition.partitions !== null && partition === undefined) {
+      const day = dayInZone(this.#now(), definition.trigger.timeZone);
+      const choice = await partitionOfDay(day, definition.partitions, this.deps.tradingDays);
+      if (choice.partition === null)
+        throw new ConflictError(`schedule "${name}" has no partition to run now: ${choice.reason}`);
+      partition = choice.partition;
+    }
+    if (partition !== undefined && (await this.deps.tradingDays.isTradingDay(partition)) !== true)
+      throw new ValidationError(
+        `partition ${partition} is not a trading day in the stored calendar`,
+      );
     if (entry.instances.length >= definition.options.maxInstances) {
       throw new ConflictError(
         `schedule "${name}" already has ${entry.instances.length} job(s) running (max_instances ${definition.options.maxInstances})`,
       );
     }
-    const instance: Instance = { runTimes: [], jobId: null };
+    const instance: Instance = { runTimes: [], partitions: [], jobId: null };
     entry.instances.push(instance);
     try {
-      const job = await this.#submit(entry);
+      const job = await this.#submit(entry, { ...run, partition });
       instance.jobId = job.id;
       return job;
     } catch (error) {
@@ -359,6 +507,12 @@ export class Scheduler {
       times.push(next);
     }
     return times;
+  }
+
+  /** The schedule's recorded firings, newest first. */
+  firings(name: string, limit: number): Promise<StoredFiring[]> {
+    this.#get(name);
+    return this.deps.store.firings(name, limit);
   }
 
   #get(name: string): Entry {

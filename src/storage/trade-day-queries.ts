@@ -92,4 +92,23 @@ export class TradeDayQueries {
     );
     return rows[0] ? decode(rows[0]).calendarDate : null;
   }
+
+  /** Stored trading days in [from, to], ascending. */
+  async tradingDaysBetween(from: string, to: string): Promise<string[]> {
+    const rows = await this.#db.all<Row>(
+      sql`SELECT ${date}, ${trading}, ${sql.identifier('source')} FROM ${table} WHERE ${date} >= ${from} AND ${date} <= ${to} AND ${trading} = ${1} ORDER BY ${date}`,
+    );
+    return rows.map((r) => decode(r).calendarDate);
+  }
+
+  /** The first and last stored day, or null when nothing is stored. */
+  async storedRange(): Promise<{ first: string; last: string } | null> {
+    const rows = await this.#db.all<{ first: string | Date | null; last: string | Date | null }>(
+      sql`SELECT MIN(${date}) AS ${sql.identifier('first')}, MAX(${date}) AS ${sql.identifier('last')} FROM ${table}`,
+    );
+    const { first, last } = rows[0] ?? { first: null, last: null };
+    if (first === null || last === null) return null;
+    const text = (d: string | Date) => (typeof d === 'string' ? d : d.toISOString().slice(0, 10));
+    return { first: text(first), last: text(last) };
+  }
 }

@@ -109,6 +109,7 @@ describe('a restart after a crash', () => {
       timeoutMs: null,
       logCount: 0,
       idempotencyKey: null,
+    partition: null,
     });
     await target.close();
 

@@ -28,5 +28,6 @@ export function waitingJob(id = '01JOB', steps = ['p']): Job {
     timeoutMs: null,
     logCount: 0,
     idempotencyKey: null,
+    partition: null,
   };
 }

@@ -17,7 +17,7 @@ export const StepStatusEnum = builder.enumType('StepStatus', { values: STEP_STAT
 
 export const JobOriginTypeEnum = builder.enumType('JobOriginType', {
   description:
-    'ADHOC (submitted by a client), SCHEDULE (fired by a schedule) or STARTUP (run at start-up).',
+    'ADHOC (submitted by a client), SCHEDULE (fired by a schedule), STARTUP (started by the server itself: the start-up fill, a calendar refill), RETRY (retryJob) or BACKFILL (one trading day of a backfill).',
   values: ORIGIN_TYPES,
 });
 

@@ -6,7 +6,7 @@ import {
   type AppError,
   type Problem,
 } from '../../errors.js';
-import { ShuttingDownError } from '../../jobs/errors.js';
+import { PartitionTakenError, ShuttingDownError } from '../../jobs/errors.js';
 import { builder } from '../builder.js';
 import { JobSpecInvalidError } from '../errors.js';
 
@@ -52,6 +52,18 @@ builder.objectType(ConflictError, {
   description:
     'The request is not allowed in the current state (e.g. retrying a job that is still running).',
   interfaces: [ErrorInterface],
+});
+
+builder.objectType(PartitionTakenError, {
+  name: 'PartitionTaken',
+  description:
+    'A partitioned schedule’s trading day already has a waiting, running or finished job: nothing ran (`force: true` runs a finished one again).',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    schedule: t.exposeString('schedule'),
+    partition: t.expose('partition', { type: 'Date' }),
+    jobId: t.id({ description: 'The job that holds it.', resolve: (e) => e.holder.id }),
+  }),
 });
 
 builder.objectType(LimitExceededError, {

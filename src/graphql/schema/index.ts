@@ -1,6 +1,8 @@
 /**
  * The whole schema: each module below adds its types and fields to the builder. A new domain is
- * one more import here (e.g. `import './schedules.js';`).
+ * one more import here (e.g. `import './schedules.js';
+import './partitions.js';
+import './backfills.js';`).
  */
 import { builder } from '../builder.js';
 import './root.js';
@@ -13,6 +15,8 @@ import './job-subscriptions.js';
 import './components.js';
 import './storage-targets.js';
 import './schedules.js';
+import './partitions.js';
+import './backfills.js';
 import './trade-days.js';
 import './offline-calendar.js';
 

@@ -53,6 +53,7 @@ const submitArguments = z.object({
       `must be at most ${STORED_TEXT_LIMITS.idempotencyKey} characters`,
     )
     .nullish(),
+  partition: z.string().nullish(),
 });
 
 const cancelArguments = z.object({
@@ -98,6 +99,12 @@ builder.mutationFields((t) => ({
         description:
           'A key of the caller’s: submitting again with the same key (while its job is kept) returns that job instead of running a second one, so a client may retry after a network error.',
       }),
+      partition: t.arg({
+        type: 'Date',
+        required: false,
+        description:
+          'The trading day whose data the job produces; its components see it as `context.partition`.',
+      }),
     },
     errors: {
       types: [JobSpecInvalidError, LimitExceededError, ShuttingDownError],
@@ -110,7 +117,10 @@ builder.mutationFields((t) => ({
         rest,
         (problems) => new JobSpecInvalidError(problems),
       );
-      const options: SubmitOptions = { idempotencyKey: args.idempotencyKey ?? null };
+      const options: SubmitOptions = {
+        idempotencyKey: args.idempotencyKey ?? null,
+        partition: args.partition ?? null,
+      };
       if (typeof args.timeoutSeconds === 'number')
         options.timeoutMs = Math.round(args.timeoutSeconds * 1000);
       const spec: SpecInput = input.steps ? { steps: input.steps } : { document: input.document };

@@ -12,7 +12,8 @@ export const JobOriginRef = builder.objectRef<JobOrigin>('JobOrigin').implement(
     type: t.expose('type', { type: JobOriginTypeEnum }),
     name: t.exposeString('name', {
       nullable: true,
-      description: 'The schedule’s name for SCHEDULE, a reason for STARTUP, null for ADHOC.',
+      description:
+        'The schedule’s name for SCHEDULE and BACKFILL, a reason for STARTUP, null for ADHOC; for RETRY, the name of the job retried.',
     }),
   }),
 });
@@ -116,6 +117,12 @@ export const JobRef = builder.objectRef<Job>('Job').implement({
     progress: t.field({ type: JobProgressRef, resolve: (job) => job }),
     spec: t.field({ type: JobSpecRef, resolve: (job) => job.spec }),
     retryOf: t.exposeID('retryOf', { nullable: true, description: 'The job this one retries.' }),
+    partition: t.expose('partition', {
+      type: 'Date',
+      nullable: true,
+      description:
+        'The trading day whose data the job produces (a partitioned schedule’s firing, a backfill, or given to submitJob); null for ad hoc jobs without one.',
+    }),
     timeoutSeconds: t.float({
       nullable: true,
       resolve: (job) => (job.timeoutMs === null ? null : job.timeoutMs / 1000),

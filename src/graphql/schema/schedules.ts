@@ -1,5 +1,7 @@
 import { ConflictError, LimitExceededError, NotFoundError, ValidationError } from '../../errors.js';
-import { ShuttingDownError } from '../../jobs/errors.js';
+import { PartitionTakenError, ShuttingDownError } from '../../jobs/errors.js';
+import type { PartitionSpec } from '../../schedule/partitions/partition-spec.js';
+import type { StoredFiring } from '../../schedule/schedule-store.js';
 import type { ScheduleView } from '../../schedule/scheduler.js';
 import type { ScheduleOptions } from '../../schedule/schedule-file.js';
 import type { Trigger } from '../../schedule/triggers/index.js';
@@ -9,6 +11,7 @@ import { JobRef } from './jobs.js';
 
 /** More upcoming firings than one query may ask for. */
 const MAX_UPCOMING = 100;
+const MAX_FIRINGS = 1000;
 
 const ScheduleTriggerRef = builder
   .objectRef<{ trigger: Trigger; json: unknown }>('ScheduleTrigger')
@@ -44,6 +47,45 @@ const ScheduleOptionsRef = builder.objectRef<ScheduleOptions>('ScheduleOptions')
       description: 'How late a firing may still run; null for no limit.',
     }),
     timeoutSeconds: t.exposeFloat('timeoutSeconds', { nullable: true }),
+  }),
+});
+
+const PartitionSpecRef = builder.objectRef<PartitionSpec>('SchedulePartitions').implement({
+  description:
+    'A partitioned schedule’s `partitions`: each firing’s job is for one trading day, run once (`force` redoes it).',
+  fields: (t) => ({
+    by: t.exposeString('by', { description: 'Always `trading_day`.' }),
+    lag: t.exposeInt('lag', {
+      description:
+        'Trading days back from the firing’s day: 0 that day (or the latest trading day before it), 1 the one before.',
+    }),
+    maxCatchup: t.exposeInt('maxCatchup', {
+      description: 'After downtime, at most this many missed partitions run (the newest ones).',
+    }),
+    nonTradingDay: t.exposeString('nonTradingDay', {
+      description:
+        '`previous`: a firing on a closed day takes the previous trading day; `skip`: it runs nothing.',
+    }),
+  }),
+});
+
+const FiringRef = builder.objectRef<StoredFiring>('ScheduleFiring').implement({
+  description: 'One recorded firing of a schedule and what came of it.',
+  fields: (t) => ({
+    at: t.expose('at', { type: 'DateTime' }),
+    outcome: t.exposeString('outcome', {
+      description:
+        'SUBMITTED (its job ran), SKIPPED (nothing ran: see reason), MISSED (later than the grace time) or REJECTED (the job could not be submitted).',
+    }),
+    partition: t.expose('partition', { type: 'Date', nullable: true }),
+    reason: t.exposeString('reason', { nullable: true }),
+    job: t.field({
+      type: JobRef,
+      nullable: true,
+      description: 'The job it ran, or for a skipped partition the job that already holds it.',
+      resolve: async (f, _a, { app }) =>
+        f.jobId ? ((await app.executor.get(f.jobId)) ?? null) : null,
+    }),
   }),
 });
 
@@ -107,6 +149,23 @@ export const ScheduleRef = builder.objectRef<ScheduleView>('Schedule').implement
         null,
     }),
     runningJobIds: t.stringList({ resolve: (s) => s.runningJobIds }),
+    partitions: t.field({
+      type: PartitionSpecRef,
+      nullable: true,
+      description: 'How firings map to trading days; null for a schedule without partitions.',
+      resolve: (s) => s.schedule.definition?.partitions ?? null,
+    }),
+    firings: t.field({
+      type: [FiringRef],
+      description: `The newest recorded firings (at most ${MAX_FIRINGS}), newest first.`,
+      args: { count: t.arg.int({ defaultValue: 10 }) },
+      resolve: (s, { count }, { app }) => {
+        const n = count ?? 10;
+        if (n < 1 || n > MAX_FIRINGS)
+          throw new ValidationError(`count must be between 1 and ${MAX_FIRINGS}, not ${n}`);
+        return app.scheduler.firings(s.name, n);
+      },
+    }),
   }),
 });
 
@@ -143,24 +202,35 @@ builder.mutationFields((t) => ({
   runSchedule: t.field({
     type: JobRef,
     description:
-      'Runs a schedule’s job now, outside its trigger (refused while it already runs max_instances jobs).',
-    args: { name: t.arg.string({ required: true }) },
+      'Runs a schedule’s job now, outside its trigger (refused while it already runs max_instances jobs). A partitioned schedule runs the partition of a firing now, or `partition`; when a waiting, running or finished job already holds it, nothing runs and the Conflict names that job (`force: true` runs a finished one again).',
+    args: {
+      name: t.arg.string({ required: true }),
+      partition: t.arg({ type: 'Date', required: false }),
+      force: t.arg.boolean({ required: false, defaultValue: false }),
+    },
     errors: {
       types: [
         NotFoundError,
+        PartitionTakenError,
         ConflictError,
         JobSpecInvalidError,
+        ValidationError,
         LimitExceededError,
         ShuttingDownError,
       ],
       directResult: true,
       union: { name: 'RunScheduleResult' },
     },
-    resolve: async (_root, { name }, { app }) => {
+    resolve: async (_root, { name, partition, force }, { app }) => {
       try {
-        return await app.scheduler.runNow(name);
+        return await app.scheduler.runNow(name, {
+          ...(partition ? { partition } : {}),
+          force: force ?? false,
+        });
       } catch (error) {
-        if (error instanceof ValidationError) throw new JobSpecInvalidError(error.problems);
+        // A pipeline's problems are the spec's; a bad partition is the caller's input.
+        if (error instanceof ValidationError && error.problems.length > 0)
+          throw new JobSpecInvalidError(error.problems);
         throw error;
       }
     },

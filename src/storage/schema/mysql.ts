@@ -47,11 +47,21 @@ export const jobs = mysqlTable(
     logCount: int('log_count').notNull().default(0),
     /** Unique: a second submission with the same key finds the first job (NULLs do not collide). */
     idempotencyKey: varchar('idempotency_key', { length: 200 }),
+    /** The trading day (YYYY-MM-DD) whose data the job produces; null for ad hoc jobs without one. */
+    partitionDay: varchar('partition_day', { length: 10 }),
+    /**
+     * `<schedule>|<day>` while the job is waiting, running or finished; null otherwise. Unique:
+     * the store, not a check in memory, lets one live or successful run hold a partition
+     * (NULLs do not collide, so failed and cancelled runs hold nothing).
+     */
+    partitionClaim: varchar('partition_claim', { length: 220 }),
   },
   (t) => [
     index('jobs_status_id').on(t.status, t.id),
     index('jobs_finished_at').on(t.finishedAt),
     uniqueIndex('jobs_idempotency_key').on(t.idempotencyKey),
+    uniqueIndex('jobs_partition_claim').on(t.partitionClaim),
+    index('jobs_origin_partition').on(t.originName, t.partitionDay),
   ],
 );
 
@@ -76,6 +86,10 @@ export const scheduleRuns = mysqlTable(
     jobId: varchar('job_id', { length: 26 }),
     outcome: varchar('outcome', { length: 16 }).notNull(),
     recordedAt: bigint('recorded_at', { mode: 'number' }).notNull(),
+    /** The trading day the firing was for (partitioned schedules). */
+    partitionDay: varchar('partition_day', { length: 10 }),
+    /** Why a firing ran nothing (skipped, no partition), in words. */
+    reason: text('reason'),
   },
   // One row per firing: with several server processes, the unique key lets exactly one run it.
   (t) => [primaryKey({ columns: [t.scheduleName, t.fireTime] })],
@@ -86,6 +100,36 @@ export const scheduleState = mysqlTable('schedule_state', {
   paused: boolean('paused').notNull(),
   updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
 });
+
+/** A range of a partitioned schedule's trading days run as one job each (`backfill`). */
+export const backfills = mysqlTable('backfills', {
+  id: varchar('id', { length: 26 }).primaryKey(),
+  scheduleName: varchar('schedule_name', { length: 200 }).notNull(),
+  fromDay: varchar('from_day', { length: 10 }).notNull(),
+  toDay: varchar('to_day', { length: 10 }).notNull(),
+  force: boolean('force').notNull(),
+  maxConcurrent: int('max_concurrent').notNull(),
+  /** RUNNING, FINISHED, FAILED or CANCELLED. */
+  status: varchar('status', { length: 16 }).notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  finishedAt: bigint('finished_at', { mode: 'number' }),
+
+  /** Why it failed or was cancelled. */
+  error: text('error'),
+});
+
+/** One trading day of a backfill: `job_id` is null until its job is submitted (or when skipped). */
+export const backfillPartitions = mysqlTable(
+  'backfill_partitions',
+  {
+    backfillId: varchar('backfill_id', { length: 26 }).notNull(),
+    partitionDay: varchar('partition_day', { length: 10 }).notNull(),
+    jobId: varchar('job_id', { length: 26 }),
+    /** PENDING (not yet submitted), SUBMITTED, SKIPPED (already done or running elsewhere). */
+    state: varchar('state', { length: 16 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.backfillId, t.partitionDay] })],
+);
 
 /*
  * Market data. Prices, amounts and factors are exact decimals (DECIMAL here, canonical decimal

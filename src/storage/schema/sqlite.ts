@@ -32,11 +32,15 @@ export const jobs = sqliteTable(
     finishedAt: integer('finished_at'),
     logCount: integer('log_count').notNull().default(0),
     idempotencyKey: text('idempotency_key'),
+    partitionDay: text('partition_day'),
+    partitionClaim: text('partition_claim'),
   },
   (t) => [
     index('jobs_status_id').on(t.status, t.id),
     index('jobs_finished_at').on(t.finishedAt),
     uniqueIndex('jobs_idempotency_key').on(t.idempotencyKey),
+    uniqueIndex('jobs_partition_claim').on(t.partitionClaim),
+    index('jobs_origin_partition').on(t.originName, t.partitionDay),
   ],
 );
 
@@ -61,6 +65,8 @@ export const scheduleRuns = sqliteTable(
     jobId: text('job_id'),
     outcome: text('outcome').notNull(),
     recordedAt: integer('recorded_at').notNull(),
+    partitionDay: text('partition_day'),
+    reason: text('reason'),
   },
   (t) => [primaryKey({ columns: [t.scheduleName, t.fireTime] })],
 );
@@ -70,6 +76,31 @@ export const scheduleState = sqliteTable('schedule_state', {
   paused: integer('paused', { mode: 'boolean' }).notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+export const backfills = sqliteTable('backfills', {
+  id: text('id').primaryKey(),
+  scheduleName: text('schedule_name').notNull(),
+  fromDay: text('from_day').notNull(),
+  toDay: text('to_day').notNull(),
+  force: integer('force', { mode: 'boolean' }).notNull(),
+  maxConcurrent: integer('max_concurrent').notNull(),
+  status: text('status').notNull(),
+  createdAt: integer('created_at').notNull(),
+  finishedAt: integer('finished_at'),
+
+  error: text('error'),
+});
+
+export const backfillPartitions = sqliteTable(
+  'backfill_partitions',
+  {
+    backfillId: text('backfill_id').notNull(),
+    partitionDay: text('partition_day').notNull(),
+    jobId: text('job_id'),
+    state: text('state').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.backfillId, t.partitionDay] })],
+);
 
 /* Market data; decimals are canonical decimal text (see mysql.ts). */
 
