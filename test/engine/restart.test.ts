@@ -109,7 +109,7 @@ describe('a restart after a crash', () => {
       timeoutMs: null,
       logCount: 0,
       idempotencyKey: null,
-    partition: null,
+      partition: null,
     });
     await target.close();
 
