@@ -6,7 +6,14 @@ import type { FakeBaoStock } from '../support/baostock-fake-server.js';
 import { sharedDataDir } from '../support/reference-data.js';
 
 export type CaptureName =
-  'login' | 'login-second' | 'logout' | 'query_trade_dates' | 'query_history_k_data_plus';
+  | 'login'
+  | 'login-second'
+  | 'logout'
+  | 'query_trade_dates'
+  | 'query_history_k_data_plus'
+  | 'query_all_stock'
+  | 'query_stock_basic'
+  | 'query_adjust_factor';
 
 export function capture(name: CaptureName, file: 'request.bin' | 'response.bin'): Buffer {
   return readFileSync(join(sharedDataDir, 'baostock', name, file));

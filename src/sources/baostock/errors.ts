@@ -42,3 +42,16 @@ export class BaoStockNetworkError extends AppError {
 export function isReconnectable(error: unknown): boolean {
   return error instanceof BaoStockNetworkError && error.failure === 'connection-closed';
 }
+
+/** A reply was well framed but a row's value is not what its column holds (a bad date, a price "abc"). */
+export class BaoStockRowError extends AppError {
+  readonly code = 'BAOSTOCK_ROW';
+}
+
+/**
+ * A query that must return rows returned none: the day's universe not published yet, a page lost
+ * by the service. Transient by nature, so the pool retries it.
+ */
+export class BaoStockEmptyReplyError extends AppError {
+  readonly code = 'BAOSTOCK_EMPTY';
+}
