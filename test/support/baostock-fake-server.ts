@@ -1,13 +1,18 @@
 /**
  * A local BaoStock server for tests: a real TCP server on 127.0.0.1 that speaks the protocol as
  * shared/docs/baostock-protocol.md §11 describes. It answers login, logout and query_trade_dates
- * (paged by the per-page value it receives), keeps connections open, and can misbehave on demand
- * (`fault`) so tests can drive every failure path of the client over a real socket.
+ * (paged by the per-page value it receives) and, given a `market`, the market queries
+ * (query_all_stock, query_stock_basic, query_history_k_data_plus compressed as the real one is,
+ * query_adjust_factor); keeps connections open, can wait before each reply (`replyDelayMs`), and
+ * can misbehave on demand (`fault`, per request, so per code) so tests can drive every failure
+ * path of the client over a real socket.
  */
 import { createServer, type Socket } from 'node:net';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { deflateSync } from 'node:zlib';
 import { crc32 } from '../../src/sources/baostock/crc.js';
+import type { FakeMarket } from './baostock-fake-market.js';
+import { MARKET_REQUEST_TYPES, marketReply } from './baostock-fake-market-replies.js';
 
 const SEP = '\x01';
 const MARKER = '<![CDATA[]]>\n';
@@ -46,7 +51,9 @@ export type FakeFault =
   /** The normal reply with a wrong CRC. */
   | { kind: 'bad-crc' }
   /** The normal reply twice, back to back. */
-  | { kind: 'extra-bytes' };
+  | { kind: 'extra-bytes' }
+  /** A success reply holding no rows (market queries). */
+  | { kind: 'empty-page' };
 
 export interface FakeBaoStockOptions {
   /** Rows served by query_trade_dates, ascending; the fake filters them to [from, to]. */
@@ -69,6 +76,10 @@ export interface FakeBaoStockOptions {
   fault?: (request: FakeRequest) => FakeFault | undefined;
   /** Refuse queries on a connection that has not logged in (10001001). Default true. */
   requireLogin?: boolean;
+  /** Serves the market queries; without it they get 10004020 like any unknown type. */
+  market?: FakeMarket;
+  /** Wait this long before writing each reply (a slow service), for all requests or per request. */
+  replyDelayMs?: number | ((request: FakeRequest) => number);
 }
 
 export interface FakeBaoStock {
@@ -199,12 +210,21 @@ async function handle(
     );
     return;
   }
+  const delay =
+    typeof options.replyDelayMs === 'function'
+      ? options.replyDelayMs(request)
+      : (options.replyDelayMs ?? 0);
+  if (delay > 0) await sleep(delay);
   const reply =
     fault?.kind === 'error'
       ? errorReply(fault.code, fault.message, fault.replyType)
-      : answer(request, options, state);
+      : answer(request, options, state, fault?.kind === 'empty-page');
+  // The real service compresses every k-line reply (type 96), errors aside.
   const compress =
-    typeof options.compress === 'function' ? options.compress(request) : options.compress === true;
+    reply.type === '96' ||
+    (typeof options.compress === 'function'
+      ? options.compress(request)
+      : options.compress === true);
   let frame = encodeReply(reply, compress);
   if (fault?.kind === 'bad-crc') frame = corruptCrc(frame, compress);
   if (fault?.kind === 'extra-bytes') frame = Buffer.concat([frame, frame]);
@@ -231,6 +251,7 @@ function answer(
   request: FakeRequest,
   options: FakeBaoStockOptions,
   state: { loggedIn: boolean },
+  emptyPage = false,
 ): Reply {
   if (request.problem !== undefined) return errorReply('10004019', '消息格式错误');
   const ok = options.successMessage ?? 'success';
@@ -249,6 +270,16 @@ function answer(
         return errorReply('10001001', '用户未登录');
       return tradeDates(request, options, ok);
     default:
+      if (options.market && MARKET_REQUEST_TYPES.has(request.type)) {
+        if ((options.requireLogin ?? true) && !state.loggedIn)
+          return errorReply('10001001', '用户未登录');
+        return marketReply(request, {
+          market: options.market,
+          successMessage: ok,
+          maxRowsPerPage: options.maxRowsPerPage,
+          emptyPage,
+        });
+      }
       return errorReply('10004020', '消息类型错误');
   }
 }

@@ -35,6 +35,12 @@ export const MESSAGE_TYPES = {
   errorReply: '04',
   queryTradeDates: '33',
   queryTradeDatesReply: '34',
+  queryAdjustFactor: '15',
+  queryAdjustFactorReply: '16',
+  queryAllStock: '35',
+  queryAllStockReply: '36',
+  queryStockBasic: '45',
+  queryStockBasicReply: '46',
   queryHistoryKDataPlus: '95',
   queryHistoryKDataPlusReply: '96',
 } as const;

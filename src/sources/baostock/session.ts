@@ -19,6 +19,11 @@ export interface SessionSettings {
   logger?: Logger;
   /** Client time for the logout request; the wall clock by default. */
   now?: () => Date;
+  /**
+   * Reconnect once and resend when the connection is lost (default true). A session pool turns
+   * it off: it drops the session and retries the whole query with its own policy instead.
+   */
+  reconnect?: boolean;
 }
 
 /**
@@ -86,7 +91,8 @@ export class BaoStockSession {
     } catch (error) {
       const { signal, logger } = this.settings;
       if (signal?.aborted) throw abortReason(signal);
-      if (this.reconnected || !isReconnectable(error)) throw error;
+      if (this.settings.reconnect === false || this.reconnected || !isReconnectable(error))
+        throw error;
       this.reconnected = true;
       logger?.warn(
         { err: error, action },
