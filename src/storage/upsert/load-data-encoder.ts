@@ -25,7 +25,7 @@ export function encodeField<Row>(column: UpsertColumn<Row>, value: unknown): str
       return value === true ? '1' : '0';
     case 'integer':
     case 'number':
-      return String(value);
+      return (value as number).toString();
     case 'decimal':
       return mysqlDecimal(value as string, column.decimal!.scale);
   }
