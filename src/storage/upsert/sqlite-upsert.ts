@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { canonicalDecimal } from './decimal-text.js';
 import type { SqliteTarget } from '../sqlite-target.js';
 import type { AttemptContext, Phase } from './attempt-context.js';
 import { insertColumnNames, type UpsertColumn, type UpsertTable } from './upsert-table.js';
@@ -110,6 +111,7 @@ function boundValues<Row>(
 function sqliteValue<Row>(column: UpsertColumn<Row>, value: unknown): string | number | null {
   if (value === null || value === undefined) return null;
   if (column.kind === 'boolean') return value === true ? 1 : 0;
+  if (column.kind === 'decimal') return canonicalDecimal(value as string, column.decimal!.scale);
   return value as string | number;
 }
 
