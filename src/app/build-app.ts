@@ -2,6 +2,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { builtinComponents } from '../components/builtin/index.js';
 import type { ArgumentCheckEnvironment, ComponentServices } from '../components/component.js';
 import { BaoStockEndpoints } from '../sources/baostock/endpoints.js';
+import { BaoStockSources } from '../sources/baostock/sources.js';
 import { ComponentRegistry } from '../components/registry.js';
 import { watchComponents } from '../components/watch-components.js';
 import { EventBus } from '../events/event-bus.js';
@@ -84,6 +85,11 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
   );
   const workers = new WorkerPool({ logger });
   const baostock = new BaoStockEndpoints(config.sources.baostock, config.sources.defaultBaoStock);
+  const baostockPools = new BaoStockSources(baostock);
+  const schedules = config.server.schedules;
+  const calendarQueries = new TradeDayQueries(
+    targets.get(schedules.calendarTarget ?? config.storage.control),
+  );
   const services: ComponentServices = {
     timeZone: config.server.timeZone,
     now: () => new Date(),
@@ -91,6 +97,8 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     targets,
     workers,
     baostock,
+    baostockPools,
+    tradingDays: calendarQueries,
   };
   // Arguments are checked against what the configuration names: an endpoint or target that is
   // not configured is a problem of the spec, found before anything runs.
@@ -143,10 +151,6 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
 
   const closuresFile = closuresReloaderFor(config, { calendar, targets, executor, logger });
 
-  const schedules = config.server.schedules;
-  const calendarQueries = new TradeDayQueries(
-    targets.get(schedules.calendarTarget ?? config.storage.control),
-  );
   const scheduler = new Scheduler({
     dir: config.server.scheduledJobsDir,
     executor,
@@ -241,6 +245,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       await backfills.stop();
       await executor.shutdown(config.server.shutdownGraceSeconds * 1000);
       await http?.close();
+      await baostockPools.close();
       await workers.close();
       await targets.close();
       logger.info('stopped');

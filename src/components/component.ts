@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
+import type { StoredTradingDays } from '../schedule/partitions/stored-trading-days.js';
 import type { BaoStockEndpoints } from '../sources/baostock/endpoints.js';
+import type { BaoStockSources } from '../sources/baostock/sources.js';
 import type { OfflineCalendar } from '../sources/offline-calendar/index.js';
 import type { StorageTargets } from '../storage/targets.js';
 import type { WorkerPool } from '../workers/worker-pool.js';
@@ -55,6 +57,10 @@ export interface ComponentServices {
   workers: WorkerPool;
   /** The BaoStock endpoints of conf/sources.json: the only hosts and accounts a job may use. */
   baostock: BaoStockEndpoints;
+  /** A session pool per BaoStock endpoint (its sessions logged in once, shared by every job). */
+  baostockPools: BaoStockSources;
+  /** The stored trading calendar (the schedules' calendar target): what a trading day is. */
+  tradingDays: StoredTradingDays;
 }
 
 /** What a spec's arguments are checked against besides their schema: the configuration's names. */

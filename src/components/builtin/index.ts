@@ -1,4 +1,13 @@
 import type { AnyComponent } from '../component.js';
+import {
+  adjustFactorStorager,
+  baoStockAdjustFactorProducer,
+  baoStockDailyBarProducer,
+  baoStockSecurityProducer,
+  dailyBarProcessor,
+  dailyBarStorager,
+  securityStorager,
+} from './market/index.js';
 import { baoStockTradeDayProcessor } from './trade-days/processor.js';
 import { baoStockTradeDayProducer } from './trade-days/producer.js';
 import { baoStockTradeDayStorager } from './trade-days/storager.js';
@@ -8,4 +17,11 @@ export const builtinComponents: readonly AnyComponent[] = [
   baoStockTradeDayProducer,
   baoStockTradeDayProcessor,
   baoStockTradeDayStorager,
+  baoStockSecurityProducer,
+  securityStorager,
+  baoStockDailyBarProducer,
+  dailyBarProcessor,
+  dailyBarStorager,
+  baoStockAdjustFactorProducer,
+  adjustFactorStorager,
 ];

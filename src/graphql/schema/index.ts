@@ -18,6 +18,7 @@ import './schedules.js';
 import './partitions.js';
 import './backfills.js';
 import './trade-days.js';
+import './market-data.js';
 import './offline-calendar.js';
 
 export const schema = builder.toSchema({ sortSchema: true });
