@@ -39,3 +39,70 @@ export {
   type TradeDatesPage,
 } from './trade-dates-page.js';
 export { fetchTradeDates, type TradeDateQuery, type TradeDateResult } from './trade-dates.js';
+export {
+  BaoStockRowError,
+  BaoStockEmptyReplyError,
+  isTransientFailure,
+  sessionSurvives,
+} from './errors.js';
+export {
+  parseDecimal,
+  formatDecimal,
+  canonicalDecimal,
+  compareDecimals,
+  multiplyDecimals,
+  divideDecimals,
+  type Decimal,
+} from './decimal.js';
+export {
+  allStockRequest,
+  stockBasicRequest,
+  kLineRequest,
+  adjustFactorRequest,
+  DAILY_BAR_FIELDS,
+  type AdjustFlag,
+  type KLineArguments,
+  type PageOf,
+} from './market-requests.js';
+export { readRecordPage, splitColumnList, type RecordPage } from './record-page.js';
+export {
+  decodeUniverse,
+  decodeSecurities,
+  decodeDailyBars,
+  decodeAdjustFactors,
+  type UniverseRow,
+  type SecurityRow,
+  type DailyBar,
+  type AdjustFactorRow,
+} from './market-rows.js';
+export {
+  queryAllStock,
+  queryStockBasic,
+  queryDailyBars,
+  queryAdjustFactors,
+  type QueryContext,
+  type Requester,
+  type RangeQuery,
+} from './market-queries.js';
+export {
+  BaoStockSessionPool,
+  type SessionPoolOptions,
+  type SessionPoolStats,
+} from './session-pool.js';
+export { BaoStockSources } from './sources.js';
+export {
+  SecurityFetch,
+  type SecurityOutcome,
+  type FetchProgress,
+  type FailedSecurity,
+} from './security-fetch.js';
+export {
+  fetchDailyBars,
+  fetchAdjustFactors,
+  fetchSecurities,
+  type RangeFetch,
+  type SecuritiesFetch,
+  type SecuritiesResult,
+} from './market-fetch.js';
+export { checkDailyBars, type DailyBarCheck, type DailyBarProblem } from './check-daily-bars.js';
+export { adjustDailyBars, type AdjustMode } from './adjust-daily-bars.js';
