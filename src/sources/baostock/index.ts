@@ -1,4 +1,15 @@
-/** BaoStock TCP protocol client (shared/docs/baostock-protocol.md). */
+/**
+ * BaoStock TCP protocol client (shared/docs/baostock-protocol.md).
+ *
+ * Layers, bottom up: frames (frame, frame-reader) on one lock-step connection; a logged-in
+ * session; query_trade_dates (trade-dates*). Market data: requests (market-requests) and typed
+ * rows (market-rows, record-page, market-values) for query_all_stock, query_stock_basic,
+ * query_history_k_data_plus and query_adjust_factor, paged on one session (market-queries); a
+ * session pool per endpoint with per-query retries (session-pool) and one pool per configured
+ * endpoint (sources); per-security fetches as async iterables with backpressure (security-fetch,
+ * market-fetch); and the pure functions a processor applies to bars (check-daily-bars,
+ * adjust-daily-bars, on the exact decimals of decimal.ts).
+ */
 export {
   BAOSTOCK_DEFAULTS,
   END_MARKER,
