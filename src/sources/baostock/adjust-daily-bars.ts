@@ -74,7 +74,8 @@ const ONE: Decimal = { units: 1n, scale: 0 };
 
 /** The rows of each code, ascending; one date given twice with different factors is refused. */
 function factorTables(factors: readonly AdjustFactorRow[]): Map<string, FactorStep[]> {
-  const byCode = new Map<string, Map<string, FactorStep & { row: AdjustFactorRow }>>();
+  type Step = FactorStep & { row: AdjustFactorRow };
+  const byCode = new Map<string, Map<string, Step>>();
   for (const row of factors) {
     const fore = parseDecimal(row.foreAdjustFactor);
     const back = parseDecimal(row.backAdjustFactor);
@@ -83,7 +84,7 @@ function factorTables(factors: readonly AdjustFactorRow[]): Map<string, FactorSt
         `${row.code} ${row.dividOperateDate}: factors must be positive decimals (fore ${row.foreAdjustFactor}, back ${row.backAdjustFactor})`,
       );
     let steps = byCode.get(row.code);
-    if (!steps) byCode.set(row.code, (steps = new Map()));
+    if (!steps) byCode.set(row.code, (steps = new Map<string, Step>()));
     const seen = steps.get(row.dividOperateDate);
     if (
       seen &&
