@@ -205,7 +205,8 @@ export class Scheduler {
 
   async #firstRunTime(entry: Entry, resume: boolean): Promise<Date | null> {
     const definition = entry.schedule.definition;
-    if (!definition || entry.paused) return null;
+    // A disabled schedule never fires, so it has no next run time to show.
+    if (!definition || !definition.options.enabled || entry.paused) return null;
     const now = this.#now();
     const last = resume ? await this.deps.store.lastFireTime(entry.schedule.name) : null;
     return definition.trigger.nextFireTime(last, last && last > now ? last : now);

@@ -46,7 +46,7 @@ describe('a fresh machine running the shipped configuration', () => {
     const data = await gql<{
       tradeDays: Array<{ isTradingDay: boolean }>;
       isTradingDay: boolean;
-      schedules: Array<{ name: string; error: string | null; nextRunAt: string }>;
+      schedules: Array<{ name: string; error: string | null; nextRunAt: string | null }>;
     }>(
       server.url,
       `{ tradeDays(from: "2024-01-01", to: "2024-12-31") { isTradingDay } isTradingDay(date: "2024-02-09") schedules { name error nextRunAt } }`,
@@ -60,9 +60,18 @@ describe('a fresh machine running the shipped configuration', () => {
     assert.equal(data.isTradingDay, false);
     assert.deepEqual(
       data.schedules.map((s) => [s.name, s.error]),
-      [['trade-days', null]],
+      [
+        ['daily-bars', null],
+        ['trade-days', null],
+      ],
     );
-    assert.match(data.schedules[0]!.nextRunAt, /T01:00:00\.000Z$/, '09:00 in Shanghai');
+    const byName = new Map(data.schedules.map((s) => [s.name, s]));
+    assert.match(
+      byName.get('trade-days')!.nextRunAt ?? '',
+      /T01:00:00\.000Z$/,
+      '09:00 in Shanghai',
+    );
+    assert.equal(byName.get('daily-bars')!.nextRunAt, null, 'shipped disabled: no network yet');
 
     assert.equal(await server.stop(), 0);
   });
