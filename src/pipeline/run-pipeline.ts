@@ -147,6 +147,7 @@ export async function runPipeline(run: PipelineRun): Promise<void> {
       rowsOut = await pumpStream(output, outEdges, {
         inScope,
         stop,
+        stopOnFailure: inputEdge === null,
         onRows: (rows) => run.events.rows(index, { rowsOut: (rowsOut = rows) }),
         onFailed: (error) => {
           reported = true;
