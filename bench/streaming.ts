@@ -6,7 +6,8 @@
  * idle VmRSS) and rows/s for both, and the streamed form once more under `npm start`'s heap cap.
  * Goal: streamed under 150 MB of growth while the array form grows with the rows.
  * FDA_BENCH_STREAM_ROWS (default 5,000,000) and FDA_BENCH_STREAM_ARRAY_ROWS (default: the same)
- * change the sizes, e.g. when 5 M rows as one array do not fit the machine.
+ * change the sizes, e.g. when 5 M rows as one array do not fit the machine; FDA_BENCH_STREAM_BATCH
+ * the batch size (default 5,000).
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,7 @@ import { mib } from './server-under-test.js';
 
 const ROWS = Number(process.env.FDA_BENCH_STREAM_ROWS ?? 5_000_000);
 const ARRAY_ROWS = Number(process.env.FDA_BENCH_STREAM_ARRAY_ROWS ?? ROWS);
-const BATCH = 5000;
+const BATCH = Number(process.env.FDA_BENCH_STREAM_BATCH ?? 5000);
 const GOAL_BYTES = 150 * 1000 * 1000;
 /** Both forms get the same heap room, enough for every row at once; see the last row for the cap. */
 const WIDE_HEAP = ['--max-old-space-size=8192'];

@@ -56,8 +56,23 @@ describe('streaming jobs into MySQL', { skip }, () => {
       ['upper', 'TestBatchProcessor', 'p', { probe: 'big', readers: ['store'] }],
       ['store', 'TestStreamRowStorager', 'upper', { probe: 'big', targets: ['m0'] }],
     ]);
+    // What subscribers saw while it ran: rows and written batches, published as they passed.
+    const midway: Array<{ rowsIn: number | null; batches: number | undefined }> = [];
+    const off = t.app.bus.on('job', ({ change, job: seen }) => {
+      const store = seen.steps[2];
+      if (seen.id !== job.id || change !== 'PROGRESS' || store?.status !== 'RUNNING') return;
+      const result = store.result as { targets?: Array<{ batches: number }> } | null;
+      midway.push({ rowsIn: store.rowsIn, batches: result?.targets?.[0]?.batches });
+    });
     const done = await waitForJob(t.app, job.id, 170_000);
+    off();
     assert.equal(done.status, 'FINISHED', done.error ?? '');
+    assert.ok(
+      midway.some(
+        (m) => m.rowsIn! > 0 && m.rowsIn! < 2_000_000 && m.batches! > 0 && m.batches! < 400,
+      ),
+      `no PROGRESS event showed a stream half-way: ${JSON.stringify(midway.slice(0, 5))}`,
+    );
     assert.deepEqual(
       done.steps.map((s) => [s.name, s.status, s.rowsIn, s.rowsOut]),
       [
