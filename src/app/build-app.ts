@@ -133,6 +133,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
           ? null
           : config.server.jobs.timeoutSeconds * 1000,
       abortGraceMs: config.server.jobs.abortGraceSeconds * 1000,
+      batchesInFlightPerEdge: config.server.jobs.batchesInFlightPerEdge,
       specSize: {
         maxSteps: config.server.limits.maxJobSteps,
         maxArgumentBytes: config.server.limits.maxComponentArgumentBytes,

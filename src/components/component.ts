@@ -18,7 +18,10 @@ export interface StepProgress {
 }
 
 /**
- * What a component's `run` receives besides its input. `services` is whatever the app offers
+ * What a component's `run` receives besides its input. The input is what its predecessor returned:
+ * an array of rows, or a stream of batches (`Rows<Row>` in src/pipeline/batches.ts; `mapBatches`
+ * handles both). A component may return either too; a stream's batches reach its successors as
+ * they are made, a few at a time (backpressure), so `signal` may abort while it is being read. `services` is whatever the app offers
  * components (storage, calendars, clock); its shape is declared by the app in `ComponentServices`.
  */
 export interface ComponentContext<Args = unknown> {
@@ -29,6 +32,8 @@ export interface ComponentContext<Args = unknown> {
   /** Aborted when the job is cancelled, times out, or the server shuts down. */
   signal: AbortSignal;
   jobId: string;
+  /** The trading day whose data this job produces (YYYY-MM-DD); null for ad hoc jobs without one. */
+  partition: string | null;
   stepName: string;
   services: ComponentServices;
   /** Shown with the job (and published, throttled) so clients can draw a progress bar. */

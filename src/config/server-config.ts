@@ -51,6 +51,12 @@ const jobsSchema = z.strictObject({
    * job ends without them (a component that ignores its abort signal); its slot is held till then.
    */
   abortGraceSeconds: z.number().min(0).max(600).default(5),
+  /**
+   * Batches of rows held between a streaming step and each of its successors (counting the one the
+   * successor is working on). The step waits while any successor has this many, so memory stays
+   * flat: at most this many batches per edge, whatever the data's size.
+   */
+  batchesInFlightPerEdge: z.number().int().min(1).max(1000).default(4),
 });
 
 const schedulesSchema = z.strictObject({

@@ -57,6 +57,8 @@ export interface ExecutorLimits {
   specSize?: SpecSizeLimits;
   /** How long a job's steps may go on after its signal is aborted (default 5 s). */
   abortGraceMs?: number;
+  /** Batches held between a streaming step and each successor (default 4). */
+  batchesInFlightPerEdge?: number;
 }
 
 export interface ExecutorDeps {
@@ -380,6 +382,7 @@ export class Executor {
         newSink: (jobId, startSeq) => this.deps.newSink(jobId, startSeq),
         abortGraceMs: this.deps.limits.abortGraceMs ?? 5000,
         progressIntervalMs: this.deps.progressIntervalMs ?? 200,
+        batchesInFlightPerEdge: this.deps.limits.batchesInFlightPerEdge,
         onAbortIgnored: () => {
           this.stats.abortIgnored += 1;
         },

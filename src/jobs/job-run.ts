@@ -5,7 +5,12 @@ import type { JobChange } from '../events/app-events.js';
 import type { JobLogSink } from '../logs/job-log-sink.js';
 import type { JobScopes } from '../logs/job-scope.js';
 import { setLongTimeout, type LongTimeout } from '../long-timeout.js';
-import { runPipeline, StepFailedError, type StepEvents } from '../pipeline/run-pipeline.js';
+import {
+  runPipeline,
+  StepFailedError,
+  StreamStoppedError,
+  type StepEvents,
+} from '../pipeline/run-pipeline.js';
 import type { ResolvedStep } from '../pipeline/validate-spec.js';
 import { JobTimeoutError } from './errors.js';
 import type { Job } from './job.js';
@@ -25,6 +30,8 @@ export interface JobRunDeps {
   abortGraceMs: number;
   /** Least time between two PROGRESS events. */
   progressIntervalMs: number;
+  /** Batches held between a streaming step and each successor (default 4). */
+  batchesInFlightPerEdge?: number;
   /** A step went on past the abort grace: counted by the executor. */
   onAbortIgnored(jobId: string, steps: readonly string[]): void;
 }
@@ -124,6 +131,7 @@ export class JobRun {
         logger.info({ steps: job.steps.length, origin: job.origin }, 'job started');
         await runPipeline({
           jobId: job.id,
+          partition: job.partition,
           steps: this.steps,
           signal: this.signal,
           logger,
@@ -131,6 +139,7 @@ export class JobRun {
           scopes,
           sink,
           events: this.#stepEvents(),
+          batchesInFlightPerEdge: this.deps.batchesInFlightPerEdge,
         });
         logger.info('job finished');
       });
@@ -153,10 +162,23 @@ export class JobRun {
     return {
       started: (i, rowsIn) => changed(this.state.stepStarted(i, rowsIn)),
       finished: (i, outcome) => changed(this.state.stepFinished(i, outcome)),
+      // A stream stopped by another step's failure is cancelled, not failed: the job names the culprit.
       failed: (i, error, result) =>
-        void this.state.stepFailed(i, { error, result, aborted: this.signal.aborted }),
+        void this.state.stepFailed(i, {
+          error,
+          result,
+          aborted: this.signal.aborted || error instanceof StreamStoppedError,
+        }),
       progress: (i, progress) => {
         if (this.state.stepProgress(i, progress)) this.#throttle.request();
+      },
+      // Rows and results of a streaming step change with every batch: published throttled, and
+      // saved with the next status change or the final state.
+      rows: (i, rows) => {
+        if (this.state.stepRows(i, rows)) this.#throttle.request();
+      },
+      resultSet: (i, result) => {
+        if (this.state.stepResult(i, result)) this.#throttle.request();
       },
     };
   }

@@ -75,6 +75,14 @@ export class JobState {
     return true;
   }
 
+  /** A result recorded while the step runs (a streaming storager's counts after each batch). */
+  stepResult(index: number, result: unknown): boolean {
+    const step = this.#runningStep(index, 'RUNNING');
+    if (!step) return false;
+    step.result = result ?? null;
+    return true;
+  }
+
   stepFinished(
     index: number,
     outcome: { rowsOut: number | null; result: unknown },

@@ -30,6 +30,7 @@ describe('conf/server.json', () => {
     assert.equal(config.timeZone, 'Asia/Shanghai');
     assert.equal(config.componentsDir, join(dir, 'components'));
     assert.equal(config.log.jobLogDir, join(dir, '..', 'logs'));
+    assert.equal(config.jobs.batchesInFlightPerEdge, 4);
   });
 
   it('lets FDA_HOST and FDA_PORT override the file, port 0 included', () => {
@@ -94,6 +95,12 @@ describe('conf/server.json', () => {
       '{"jobs": {"retentionDay": 3}}',
       {},
       /server\.json: jobs: unknown field "retentionDay"/,
+    ],
+    [
+      'no room for a batch between streaming steps',
+      '{"jobs": {"batchesInFlightPerEdge": 0}}',
+      {},
+      /server\.json: jobs\.batchesInFlightPerEdge: Too small: expected number to be >=1/,
     ],
     [
       'not an object',
