@@ -7,7 +7,7 @@ import { ScheduleStore } from '../../src/schedule/schedule-store.js';
 import { sqlRunnerFor } from '../../src/storage/sql-runner.js';
 import { waitForJob } from '../support/jobs.js';
 import { startTestApp, writeTestConfig, type TestApp } from '../support/test-app.js';
-import { gql } from '../graphql/support.js';
+import { gql, post } from '../graphql/support.js';
 import {
   cronSoon,
   inShanghai,
@@ -242,5 +242,35 @@ describe('partitioned schedules', () => {
       t.logs.some((l) => /older one\(s\) from .* are left to a backfill/.test(l)),
       'the cut is logged',
     );
+  });
+});
+
+describe('a job’s partition', () => {
+  it('is given to submitJob, shown as Job.partition and seen by components as context.partition', async () => {
+    const t = await startTestApp({});
+    try {
+      const answer = await gql<{ submitJob: { id: string; partition: string | null } }>(
+        t.url,
+        `mutation { submitJob(partition: "2024-05-06", input: { steps: [{ name: "p", componentClassName: "TestPartitionProducer" }] }) { ... on Job { id partition } } }`,
+      );
+      assert.equal(answer.submitJob.partition, '2024-05-06');
+      const job = await waitForJob(t.app, answer.submitJob.id);
+      assert.deepEqual(job.steps[0]!.result, { partition: '2024-05-06' });
+      const adhoc = await gql<{ submitJob: { id: string; partition: string | null } }>(
+        t.url,
+        `mutation { submitJob(input: { steps: [{ name: "p", componentClassName: "TestPartitionProducer" }] }) { ... on Job { id partition } } }`,
+      );
+      assert.equal(adhoc.submitJob.partition, null);
+      assert.deepEqual((await waitForJob(t.app, adhoc.submitJob.id)).steps[0]!.result, {
+        partition: null,
+      });
+      const bad = await post(
+        t.url,
+        `mutation { submitJob(partition: "2024-02-30", input: { steps: [{ name: "p", componentClassName: "TestPartitionProducer" }] }) { ... on Job { id } } }`,
+      );
+      assert.match(JSON.stringify(bad.body.errors), /2024-02-30/);
+    } finally {
+      await t.destroy();
+    }
   });
 });
