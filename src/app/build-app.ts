@@ -14,6 +14,7 @@ import { JobLogFiles } from '../logs/job-log-files.js';
 import { JobLogSink } from '../logs/job-log-sink.js';
 import { JobScopes } from '../logs/job-scope.js';
 import { createRootLogger } from '../logs/root-logger.js';
+import type { LogFormat } from '../logs/log-format.js';
 import {
   createOfflineCalendar,
   loadChineseDaysHolidays,
@@ -37,6 +38,8 @@ import { fillEmptyCalendar } from './startup-fill.js';
 export interface BuildAppOptions {
   /** Where the server's own log goes (stdout by default); tests capture it. */
   logDestination?: DestinationStream;
+  /** JSON lines (default) or readable lines (`chooseLogFormat` decides for `npm start`). */
+  logFormat?: LogFormat;
 }
 
 /** Everything the server is made of, built once and handed to the parts that need it. */
@@ -66,6 +69,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       level: config.server.log.level,
       echoJobLines: config.server.log.echoJobLines,
       destination: options.logDestination,
+      format: options.logFormat,
     },
     scopes,
   );
