@@ -33,6 +33,7 @@ import { TradeDayQueries } from '../storage/trade-day-queries.js';
 import { closuresReloaderFor, type ClosuresReloader } from './closures-reload.js';
 import { startCoverageCheck } from './coverage-check.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
+import { createAppMetrics, type AppMetrics } from '../metrics/app-metrics.js';
 import { fillEmptyCalendar } from './startup-fill.js';
 
 export interface BuildAppOptions {
@@ -56,6 +57,8 @@ export interface App {
   /** The exchange closures file behind the calendar, when server.json names one. */
   readonly closuresFile: ClosuresReloader | null;
   readonly scheduler: Scheduler;
+  /** Prometheus metrics, served at `/metrics`. */
+  readonly metrics: AppMetrics;
   /** Connects storage, loads components, recovers jobs, listens; resolves with the URL. */
   start(): Promise<{ url: string }>;
   /** Graceful stop: jobs get `shutdownGraceSeconds` to finish, then everything is closed. */
@@ -138,6 +141,9 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     },
   });
 
+  // Before anything runs, so the first job is counted.
+  const metrics = createAppMetrics(bus, executor);
+
   const closuresFile = closuresReloaderFor(config, { calendar, targets, executor, logger });
 
   const schedules = config.server.schedules;
@@ -180,6 +186,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     calendar,
     closuresFile,
     scheduler,
+    metrics,
 
     async start() {
       await targets.connectAll(logger);
@@ -220,6 +227,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       await http?.close();
       await workers.close();
       await targets.close();
+      metrics.close();
       logger.info('stopped');
       logger.flush();
     },
