@@ -41,6 +41,8 @@ export interface BuildAppOptions {
   logDestination?: DestinationStream;
   /** JSON lines (default) or readable lines (`chooseLogFormat` decides for `npm start`). */
   logFormat?: LogFormat;
+  /** The built dashboard served at `/` (dist/dashboard by default). */
+  dashboardDir?: string;
 }
 
 /** Everything the server is made of, built once and handed to the parts that need it. */
@@ -210,7 +212,10 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       if (config.server.fillEmptyCalendarOnStart)
         await fillEmptyCalendar({ targets, executor, logger });
       await scheduler.start();
-      http = await startHttpServer(app);
+      http = await startHttpServer(
+        app,
+        options.dashboardDir !== undefined ? { dashboardDir: options.dashboardDir } : {},
+      );
       const url = http.url;
       logger.info({ url }, 'server listening');
       return { url };

@@ -11,6 +11,11 @@ import type { App } from './build-app.js';
 import { checkHttpRequest } from '../auth/browser-boundary.js';
 import { handleHealth, HealthMonitor } from './health.js';
 import { handleMetrics } from '../metrics/metrics-route.js';
+import {
+  DEFAULT_DASHBOARD_DIR,
+  isDashboardRequest,
+  serveDashboard,
+} from '../dashboard/serve-dashboard.js';
 
 export interface HttpServerOptions extends GraphQLServerOptions {
   webSocket?: WebSocketOptions;
@@ -23,6 +28,8 @@ export interface HttpServerOptions extends GraphQLServerOptions {
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
   connectionsCheckingIntervalMs?: number;
+  /** The built dashboard served at `/` (dist/dashboard by default). */
+  dashboardDir?: string;
 }
 
 export interface RunningHttpServer {
@@ -36,8 +43,8 @@ export interface RunningHttpServer {
 }
 
 /**
- * Listens on the configured host and port (0 picks a free one): `GET /health`, `GET /metrics`
- * (Prometheus), and GraphQL on
+ * Listens on the configured host and port (0 picks a free one): the dashboard at `/`, `GET /health`,
+ * `GET /metrics` (Prometheus), and GraphQL on
  * `/graphql` over HTTP (queries, mutations, server-sent events), WebSocket (graphql-ws) and
  * GraphiQL for a browser.
  */
@@ -82,6 +89,16 @@ export async function startHttpServer(
           app.logger.error({ err: error }, 'metrics failed');
           if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
           response.end('metrics failed\n');
+        },
+      );
+      return;
+    }
+    if (isDashboardRequest(request)) {
+      serveDashboard(options.dashboardDir ?? DEFAULT_DASHBOARD_DIR, request, response).catch(
+        (error: unknown) => {
+          app.logger.error({ err: error }, 'dashboard failed');
+          if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+          response.end('dashboard failed\n');
         },
       );
       return;
