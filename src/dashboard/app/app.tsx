@@ -16,6 +16,8 @@ interface ApiFields {
 
 export function App({ onToken }: { onToken: () => void }) {
   const route = useRoute();
+  // A new token reloads every page's data: the pages are mounted anew under another key.
+  const [generation, setGeneration] = useState(0);
   const connected = useConnected();
   const fields = useQuery<ApiFields>(API_FIELDS, {});
   const names = new Set(
@@ -47,7 +49,14 @@ export function App({ onToken }: { onToken: () => void }) {
           ))}
           <a href="/graphql">GraphiQL</a>
         </nav>
-        <TokenField onToken={() => (onToken(), fields.reload())} highlight={!!needsToken} />
+        <TokenField
+          onToken={() => {
+            onToken();
+            fields.reload();
+            setGeneration((g) => g + 1);
+          }}
+          highlight={!!needsToken}
+        />
         <span
           class={`live ${connected ? 'on' : ''}`}
           title={connected ? 'live updates connected' : 'live updates not connected'}
@@ -55,7 +64,7 @@ export function App({ onToken }: { onToken: () => void }) {
           ●
         </span>
       </header>
-      <main>
+      <main key={generation}>
         {needsToken && (
           <p class="error-note">
             This server needs an API token: paste one above ({fields.error?.message}).
