@@ -109,7 +109,9 @@ export class Api {
   reconnect(): void {
     const ws = this.#ws;
     this.#ws = null;
-    void ws?.dispose();
+    // dispose() rejects with the CloseEvent of a socket that failed to connect (e.g. refused for
+    // want of a token): that failure was already reported to its subscribers.
+    Promise.resolve(ws?.dispose()).catch(() => undefined);
   }
 
   #client(): Client {
