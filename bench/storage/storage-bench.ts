@@ -161,6 +161,7 @@ async function openEnv(instance: MariadbInstance, port: number, database: string
       charset: 'utf8mb4',
       createDatabase: true,
       pool: { connectionLimit: 2, connectTimeoutMs: 10_000, queryTimeoutMs: 600_000 },
+      bulkLoad: 'auto',
     },
     pino({ level: 'silent' }),
   );
