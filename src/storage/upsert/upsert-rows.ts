@@ -72,16 +72,7 @@ export async function upsertRows<Row>(
   checkRows(table, rows);
   refuseConflictingDuplicates(table, rows);
   const changedAt = options.now ?? new Date();
-  // Rendered once per quoting mode and shared by every MySQL target of the write.
-  const rendered = new Map<boolean, MysqlTuples>();
-  const tuplesFor = (mode: MysqlLiteralMode): MysqlTuples => {
-    let tuples = rendered.get(mode.noBackslashEscapes);
-    if (!tuples) {
-      tuples = renderMysqlTuples(table, rows, changedAt, mode);
-      rendered.set(mode.noBackslashEscapes, tuples);
-    }
-    return tuples;
-  };
+  const tuplesFor = renderedOnce(table, rows, changedAt);
   const results = await Promise.all(
     targets.map((target) => writeTarget(target, table, rows, changedAt, tuplesFor, options)),
   );
@@ -95,7 +86,25 @@ export async function upsertRows<Row>(
   return results;
 }
 
-async function writeTarget<Row>(
+/** Rows rendered as literals at most once per quoting mode, shared by every MySQL target of a write. */
+export function renderedOnce<Row>(
+  table: UpsertTable<Row>,
+  rows: readonly Row[],
+  changedAt: Date,
+): (mode: MysqlLiteralMode) => MysqlTuples {
+  const rendered = new Map<boolean, MysqlTuples>();
+  return (mode) => {
+    let tuples = rendered.get(mode.noBackslashEscapes);
+    if (!tuples) {
+      tuples = renderMysqlTuples(table, rows, changedAt, mode);
+      rendered.set(mode.noBackslashEscapes, tuples);
+    }
+    return tuples;
+  };
+}
+
+/** One write of `rows` to one target, retried when transient; never throws. */
+export async function writeTarget<Row>(
   target: StorageTarget,
   table: UpsertTable<Row>,
   rows: readonly Row[],
