@@ -1,4 +1,5 @@
 import { ValidationError, type Problem } from '../../errors.js';
+import { decimalProblem } from './decimal-text.js';
 import type { UpsertColumn, UpsertTable } from './upsert-table.js';
 
 const MAX_PROBLEMS = 20;
@@ -49,6 +50,15 @@ export function checkValue<Row>(column: UpsertColumn<Row>, value: unknown): stri
       return typeof value === 'number' && Number.isFinite(value)
         ? null
         : `must be a finite number, got ${describe(value)}`;
+    case 'decimal': {
+      if (typeof value !== 'string')
+        return `must be a decimal string (never a float), got ${describe(value)}`;
+      const { precision, scale } = column.decimal!;
+      const problem = decimalProblem(value, precision, scale);
+      return problem === null
+        ? null
+        : `${problem} (DECIMAL(${precision}, ${scale}), got ${describe(value)})`;
+    }
     case 'text':
       if (typeof value !== 'string') return `must be a string, got ${describe(value)}`;
       if (SURROGATE.test(value) && LONE_SURROGATE.test(value))

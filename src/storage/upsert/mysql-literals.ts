@@ -1,4 +1,5 @@
 import mysql from 'mysql2';
+import { mysqlDecimal } from './decimal-text.js';
 import type { UpsertColumn, UpsertTable } from './upsert-table.js';
 
 /** How the target's session reads string literals (from its sql_mode, read at connect). */
@@ -19,7 +20,7 @@ export interface MysqlTuples {
  *   when the session has NO_BACKSLASH_ESCAPES it doubles quotes instead and spells backslashes
  *   with REPLACE(), since a backslash escape would then end the literal early.
  * - date: the checked `YYYY-MM-DD` in quotes (digits and dashes only, nothing to escape).
- * - boolean: 1 / 0; numbers: their decimal form; null: NULL.
+ * - boolean: 1 / 0; numbers: their decimal form; decimals: their checked text; null: NULL.
  * The change time is one literal for the whole write (the same on every target), in UTC as
  * Drizzle's DATETIME mapping reads it back.
  */
@@ -66,6 +67,9 @@ function literal<Row>(
     case 'integer':
     case 'number':
       return String(checked);
+    case 'decimal':
+      // Checked to be digits, a point and a leading minus only: an exact-value literal as it is.
+      return mysqlDecimal(checked as string, column.decimal!.scale);
   }
 }
 

@@ -3,7 +3,7 @@ import type { MySqlTable } from 'drizzle-orm/mysql-core';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 
 /** How a value is checked and rendered; derived from the MySQL column's Drizzle type. */
-export type ValueKind = 'date' | 'boolean' | 'text' | 'integer' | 'number';
+export type ValueKind = 'date' | 'boolean' | 'text' | 'integer' | 'number' | 'decimal';
 
 /** One column the upsert writes from a row property of the same name. */
 export interface UpsertColumn<Row> {
@@ -15,6 +15,8 @@ export interface UpsertColumn<Row> {
   readonly nullable: boolean;
   /** For VARCHAR/CHAR: the most characters the column holds. */
   readonly maxLength: number | null;
+  /** For DECIMAL(precision, scale): its digits in all and after the point (see decimal-text.ts). */
+  readonly decimal: { readonly precision: number; readonly scale: number } | null;
 }
 
 /** A column set to the write's time on insert and whenever a compared column changed, never otherwise. */
@@ -76,9 +78,13 @@ export function defineUpsertTable<Row>(definition: UpsertTableDefinition<Row>): 
     return [my, lite];
   };
   const column = (field: keyof Row & string): UpsertColumn<Row> => {
-    const [my] = pair(field);
-    const { kind, maxLength } = kindOf(name, my);
-    return { field, name: my.name, kind, nullable: !my.notNull, maxLength };
+    const [my, lite] = pair(field);
+    const { kind, maxLength, decimal } = kindOf(name, my);
+    if (kind === 'decimal' && lite.columnType !== 'SQLiteText')
+      throw new Error(
+        `upsert table ${name}: decimal ${my.name} must be text in SQLite (exact digits)`,
+      );
+    return { field, name: my.name, kind, nullable: !my.notNull, maxLength, decimal };
   };
 
   let changedAt: ChangedAtColumn | null = null;
@@ -102,27 +108,46 @@ export function defineUpsertTable<Row>(definition: UpsertTableDefinition<Row>): 
   return { name, mysql: definition.mysql, sqlite: definition.sqlite, key, compared, changedAt };
 }
 
-function kindOf(table: string, column: Column): { kind: ValueKind; maxLength: number | null } {
+interface ColumnKind {
+  kind: ValueKind;
+  maxLength: number | null;
+  decimal: UpsertColumn<unknown>['decimal'];
+}
+
+function kindOf(table: string, column: Column): ColumnKind {
+  const plain = (kind: ValueKind, maxLength: number | null = null): ColumnKind => ({
+    kind,
+    maxLength,
+    decimal: null,
+  });
   switch (column.columnType) {
     case 'MySqlDateString':
-      return { kind: 'date', maxLength: null };
+      return plain('date');
     case 'MySqlBoolean':
-      return { kind: 'boolean', maxLength: null };
+      return plain('boolean');
     case 'MySqlVarChar':
     case 'MySqlChar':
-      return { kind: 'text', maxLength: (column as Column & { length?: number }).length ?? null };
+      return plain('text', (column as Column & { length?: number }).length ?? null);
     case 'MySqlText':
-      return { kind: 'text', maxLength: null };
+      return plain('text');
     case 'MySqlInt':
     case 'MySqlTinyInt':
     case 'MySqlSmallInt':
     case 'MySqlMediumInt':
     case 'MySqlBigInt53':
-      return { kind: 'integer', maxLength: null };
+      return plain('integer');
     case 'MySqlDouble':
     case 'MySqlFloat':
     case 'MySqlReal':
-      return { kind: 'number', maxLength: null };
+      return plain('number');
+    case 'MySqlDecimal': {
+      // Drizzle leaves both undefined for a bare DECIMAL, which MySQL takes as DECIMAL(10, 0).
+      const { precision = 10, scale = 0 } = column as Column & {
+        precision?: number;
+        scale?: number;
+      };
+      return { kind: 'decimal', maxLength: null, decimal: { precision, scale } };
+    }
     default:
       throw new Error(
         `upsert table ${table}: column ${column.name} has type ${column.columnType}, which the upsert cannot render`,
