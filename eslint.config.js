@@ -5,10 +5,22 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'logs/', 'drizzle/', 'schema/', 'coverage/', '.tmp/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'data/',
+      'logs/',
+      'drizzle/',
+      'schema/',
+      'coverage/',
+      '.tmp/',
+      'dist/',
+      'test-output/',
+    ],
+  },
   js.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -18,6 +18,7 @@ import { responsivenessBench } from './graphql-responsiveness.js';
 import { loadBench } from './load.js';
 import { memoryBench } from './memory.js';
 import { dailyBarsFetchBench } from './daily-bars-fetch.js';
+import { streamingBench } from './streaming.js';
 
 const modules: BenchModule[] = [
   jobLogsBench,
@@ -30,6 +31,7 @@ const modules: BenchModule[] = [
   loadBench,
   memoryBench,
   dailyBarsFetchBench,
+  streamingBench,
 ];
 
 const RESULTS_FILE = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

@@ -6,11 +6,14 @@ import { buildApp } from './app/build-app.js';
 import { loadAppConfig } from './app/config.js';
 import { installFaultPolicy } from './app/fault-policy.js';
 import { ConfigError } from './errors.js';
+import { chooseLogFormat, type LogFormat } from './logs/log-format.js';
 
 async function main(): Promise<void> {
   let config;
+  let logFormat: LogFormat;
   try {
     config = loadAppConfig(process.env);
+    logFormat = chooseLogFormat(process.env.FDA_LOG_FORMAT, process.stdout.isTTY === true);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`finance-data-api: configuration error\n${error.message}`);
@@ -18,7 +21,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = buildApp(config);
+  const app = buildApp(config, { logFormat });
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {

@@ -12,6 +12,7 @@ import { MysqlTarget } from '../../src/storage/mysql-target.js';
 import { tradeDayTable, upsertRows, type TradeDayRow } from '../../src/storage/upsert/index.js';
 import { startMariadbInstance, type MariadbInstance } from '../../test/support/mariadb-instance.js';
 import type { BenchContext, BenchModule, BenchOutcome } from '../bench-module.js';
+import { benchDailyBars } from './daily-bar-bench.js';
 import { startDelayProxy, type DelayProxy } from './delay-proxy.js';
 import {
   drizzleBuilder,
@@ -55,7 +56,7 @@ interface Measurement {
 export const storageBench: BenchModule = {
   name: 'storage',
   description:
-    'Trade-day upserts into MariaDB: row by row, Drizzle builder, our upsert and LOAD DATA, locally and 10 ms away.',
+    'Trade-day upserts into MariaDB: row by row, Drizzle builder, our upsert and LOAD DATA, locally and 10 ms away; then daily bars through the bulk-load path against multi-row statements.',
   run,
 };
 
@@ -132,7 +133,12 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
 
     context.log('\ntwo targets through the proxy, concurrently and one after the other:');
     const concurrency = await measureConcurrency(instance, proxy, closers, context);
-    return report(serverVersion, measurements, concurrency);
+    const bars = await benchDailyBars(instance, proxy, context);
+    const outcome = report(serverVersion, measurements, concurrency);
+    return {
+      markdown: [outcome.markdown, ...bars.markdown].join('\n'),
+      missed: [...outcome.missed, ...bars.missed],
+    };
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
     await monitor.end();
@@ -161,6 +167,7 @@ async function openEnv(instance: MariadbInstance, port: number, database: string
       charset: 'utf8mb4',
       createDatabase: true,
       pool: { connectionLimit: 2, connectTimeoutMs: 10_000, queryTimeoutMs: 600_000 },
+      bulkLoad: 'auto',
     },
     pino({ level: 'silent' }),
   );

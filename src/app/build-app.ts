@@ -15,6 +15,7 @@ import { JobLogFiles } from '../logs/job-log-files.js';
 import { JobLogSink } from '../logs/job-log-sink.js';
 import { JobScopes } from '../logs/job-scope.js';
 import { createRootLogger } from '../logs/root-logger.js';
+import type { LogFormat } from '../logs/log-format.js';
 import {
   createOfflineCalendar,
   loadChineseDaysHolidays,
@@ -36,11 +37,16 @@ import { TradeDayQueries } from '../storage/trade-day-queries.js';
 import { closuresReloaderFor, type ClosuresReloader } from './closures-reload.js';
 import { startCoverageCheck } from './coverage-check.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
+import { createAppMetrics, type AppMetrics } from '../metrics/app-metrics.js';
 import { fillEmptyCalendar } from './startup-fill.js';
 
 export interface BuildAppOptions {
   /** Where the server's own log goes (stdout by default); tests capture it. */
   logDestination?: DestinationStream;
+  /** JSON lines (default) or readable lines (`chooseLogFormat` decides for `npm start`). */
+  logFormat?: LogFormat;
+  /** The built dashboard served at `/` (dist/dashboard by default). */
+  dashboardDir?: string;
 }
 
 /** Everything the server is made of, built once and handed to the parts that need it. */
@@ -60,6 +66,8 @@ export interface App {
   readonly backfills: BackfillRunner;
   /** The stored trading calendar partitions are counted in (the schedules' calendar target). */
   readonly tradingDays: StoredTradingDays;
+  /** Prometheus metrics, served at `/metrics`. */
+  readonly metrics: AppMetrics;
   /** Connects storage, loads components, recovers jobs, listens; resolves with the URL. */
   start(): Promise<{ url: string }>;
   /** Graceful stop: jobs get `shutdownGraceSeconds` to finish, then everything is closed. */
@@ -73,6 +81,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       level: config.server.log.level,
       echoJobLines: config.server.log.echoJobLines,
       destination: options.logDestination,
+      format: options.logFormat,
     },
     scopes,
   );
@@ -149,6 +158,9 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     },
   });
 
+  // Before anything runs, so the first job is counted.
+  const metrics = createAppMetrics(bus, executor);
+
   const closuresFile = closuresReloaderFor(config, { calendar, targets, executor, logger });
 
   const scheduler = new Scheduler({
@@ -205,6 +217,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     scheduler,
     backfills,
     tradingDays: calendarQueries,
+    metrics,
 
     async start() {
       await targets.connectAll(logger);
@@ -229,7 +242,10 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
         await fillEmptyCalendar({ targets, executor, logger });
       await scheduler.start();
       await backfills.start();
-      http = await startHttpServer(app);
+      http = await startHttpServer(
+        app,
+        options.dashboardDir !== undefined ? { dashboardDir: options.dashboardDir } : {},
+      );
       const url = http.url;
       logger.info({ url }, 'server listening');
       return { url };
@@ -248,6 +264,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       await baostockPools.close();
       await workers.close();
       await targets.close();
+      metrics.close();
       logger.info('stopped');
       logger.flush();
     },

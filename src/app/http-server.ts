@@ -10,6 +10,12 @@ import type { LiveFeeds } from '../graphql/live/live-feeds.js';
 import type { App } from './build-app.js';
 import { checkHttpRequest } from '../auth/browser-boundary.js';
 import { handleHealth, HealthMonitor } from './health.js';
+import { handleMetrics } from '../metrics/metrics-route.js';
+import {
+  DEFAULT_DASHBOARD_DIR,
+  isDashboardRequest,
+  serveDashboard,
+} from '../dashboard/serve-dashboard.js';
 
 export interface HttpServerOptions extends GraphQLServerOptions {
   webSocket?: WebSocketOptions;
@@ -22,6 +28,8 @@ export interface HttpServerOptions extends GraphQLServerOptions {
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
   connectionsCheckingIntervalMs?: number;
+  /** The built dashboard served at `/` (dist/dashboard by default). */
+  dashboardDir?: string;
 }
 
 export interface RunningHttpServer {
@@ -35,7 +43,8 @@ export interface RunningHttpServer {
 }
 
 /**
- * Listens on the configured host and port (0 picks a free one): `GET /health`, and GraphQL on
+ * Listens on the configured host and port (0 picks a free one): the dashboard at `/`, `GET /health`,
+ * `GET /metrics` (Prometheus), and GraphQL on
  * `/graphql` over HTTP (queries, mutations, server-sent events), WebSocket (graphql-ws) and
  * GraphiQL for a browser.
  */
@@ -74,6 +83,26 @@ export async function startHttpServer(
       });
       return;
     }
+    if (request.url === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) {
+      handleMetrics(app.metrics.registry, graphql.access, request, response).catch(
+        (error: unknown) => {
+          app.logger.error({ err: error }, 'metrics failed');
+          if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+          response.end('metrics failed\n');
+        },
+      );
+      return;
+    }
+    if (isDashboardRequest(request)) {
+      serveDashboard(options.dashboardDir ?? DEFAULT_DASHBOARD_DIR, request, response).catch(
+        (error: unknown) => {
+          app.logger.error({ err: error }, 'dashboard failed');
+          if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+          response.end('dashboard failed\n');
+        },
+      );
+      return;
+    }
     void graphql.yoga(request, response);
   });
   const webSockets = attachGraphQLWebSockets(
@@ -83,6 +112,12 @@ export async function startHttpServer(
     app.logger.child({ part: 'graphql-ws' }),
     options.webSocket,
   );
+  app.metrics.observeServer({
+    webSocketClients: () => webSockets.clientCount,
+    liveStreams: () => graphql.live.stats.openStreams,
+    httpConnections: () =>
+      new Promise((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count))),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(app.config.server.port, app.config.server.host, () => {

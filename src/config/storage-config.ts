@@ -39,6 +39,14 @@ const mysqlTargetSchema = z.strictObject({
   /** Create the database at start-up when it does not exist (the user needs the CREATE privilege). */
   createDatabase: z.boolean().default(true),
   pool: poolSchema.default(poolSchema.parse({})),
+  /**
+   * How large writes go: `auto` through LOAD DATA LOCAL INFILE when the server allows it
+   * (`@@local_infile`), else multi-row statements; `on` only LOAD DATA (a server refusing it fails
+   * the write); `off` only statements.
+   */
+  bulkLoad: z
+    .enum(['auto', 'off', 'on'], { error: 'must be "auto", "off" or "on"' })
+    .default('auto'),
 });
 
 const sqliteTargetSchema = z.strictObject({
@@ -96,7 +104,10 @@ export interface MysqlTargetConfig {
   charset: string;
   createDatabase: boolean;
   pool: z.output<typeof poolSchema>;
+  bulkLoad: BulkLoadMode;
 }
+
+export type BulkLoadMode = 'auto' | 'off' | 'on';
 
 export interface SqliteTargetConfig {
   dialect: 'sqlite';
@@ -139,6 +150,7 @@ export function loadStorageConfig(configDir: string, env: NodeJS.ProcessEnv): St
       charset: t.charset,
       createDatabase: t.createDatabase,
       pool: t.pool,
+      bulkLoad: t.bulkLoad,
     })),
     ...Object.entries(parsed.sqlite).map(([name, t]): SqliteTargetConfig => ({
       dialect: 'sqlite',

@@ -131,8 +131,7 @@ export class JobRun {
         logger.info({ steps: job.steps.length, origin: job.origin }, 'job started');
         await runPipeline({
           jobId: job.id,
-          // TODO(merge with main): main adds `partition` to Job; read it as job.partition then.
-          partition: (job as { partition?: string | null }).partition ?? null,
+          partition: job.partition,
           steps: this.steps,
           signal: this.signal,
           logger,

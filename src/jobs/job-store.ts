@@ -27,6 +27,8 @@ export interface JobListFilter {
   originName?: string;
   /** Only jobs of these origin types (a schedule's own jobs are SCHEDULE, its retries RETRY). */
   originTypes?: readonly OriginType[];
+  /** Only jobs for this trading day. */
+  partition?: string;
   /** Only jobs older than this id (ids sort by submission time). */
   beforeId?: string;
   limit: number;
@@ -162,6 +164,8 @@ export class JobStore {
       );
       conditions.push(sql`${sql.identifier('origin_type')} IN (${types})`);
     }
+    if (filter.partition !== undefined)
+      conditions.push(sql`${sql.identifier('partition_day')} = ${filter.partition}`);
     if (filter.beforeId !== undefined)
       conditions.push(sql`${sql.identifier('id')} < ${filter.beforeId}`);
     const where = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;

@@ -1,8 +1,10 @@
 import { format } from 'node:util';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import type { LogLevel } from '../config/server-config.js';
 import type { LogLineLevel } from '../jobs/job.js';
 import type { JobScopes } from './job-scope.js';
+import type { LogFormat } from './log-format.js';
 
 export interface RootLoggerOptions {
   level: LogLevel;
@@ -10,6 +12,10 @@ export interface RootLoggerOptions {
   echoJobLines: boolean;
   /** Where the server's own log goes; stdout when absent. */
   destination?: DestinationStream;
+  /** JSON lines (the default) or readable lines for a terminal. */
+  format?: LogFormat;
+  /** Colours in readable lines; by default when the destination is stdout on a colour terminal. */
+  colorize?: boolean;
 }
 
 const LEVEL_NAMES: Record<number, LogLineLevel> = {
@@ -58,8 +64,32 @@ export function createRootLogger(options: RootLoggerOptions, scopes: JobScopes):
         },
       },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.format === 'pretty'
+      ? prettyStream(options)
+      : (options.destination ?? pino.destination({ dest: 1, sync: false })),
   );
+}
+
+/**
+ * Readable lines: time, level, the job (and step) a line belongs to, the message. Formatted in
+ * this thread (no transport worker), so a line is out before the process exits on a fatal error.
+ */
+function prettyStream(options: RootLoggerOptions): DestinationStream {
+  return pretty({
+    destination: options.destination ?? 1,
+    sync: options.destination !== undefined,
+    colorize: options.colorize ?? (options.destination === undefined && pretty.isColorSupported),
+    translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
+    ignore: 'pid,hostname,jobId,step',
+    messageFormat: (log, messageKey) => {
+      const raw = log[messageKey];
+      const message = typeof raw === 'string' ? raw : JSON.stringify(raw ?? '');
+      if (typeof log.jobId !== 'string') return message;
+      const where = typeof log.step === 'string' ? `${log.jobId} ${log.step}` : log.jobId;
+      return `[${where}] ${message}`;
+    },
+    singleLine: true,
+  });
 }
 
 /**

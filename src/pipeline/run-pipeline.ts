@@ -64,7 +64,7 @@ export async function runPipeline(run: PipelineRun): Promise<void> {
   });
   const capacity = run.batchesInFlightPerEdge ?? DEFAULT_BATCHES_IN_FLIGHT_PER_EDGE;
   const stop = new PipelineStop(run.signal);
-  // A cancel must not wait for a reader to drain its queue: every open edge ends at once.
+  // A cancel must not wait for a reader to drain its queue: every edge still read ends at once.
   const edges = new Set<BatchEdge<readonly unknown[]>>();
   const abortEdges = () => {
     for (const edge of edges) edge.abort(abortReason(run.signal));
@@ -72,7 +72,7 @@ export async function runPipeline(run: PipelineRun): Promise<void> {
   run.signal.addEventListener('abort', abortEdges, { once: true });
 
   const runStep = async (index: number, input: unknown): Promise<void> => {
-    const inputEdge = input instanceof BatchEdge ? input : null;
+    const inputEdge = input instanceof BatchEdge ? (input as BatchEdge<readonly unknown[]>) : null;
     let consumers: Promise<void>[] = [];
     try {
       if (stop.reason) return;
@@ -80,6 +80,7 @@ export async function runPipeline(run: PipelineRun): Promise<void> {
     } finally {
       // Whatever the step did with its input, nobody reads it any more.
       inputEdge?.detach();
+      if (inputEdge) edges.delete(inputEdge);
     }
     await Promise.all(consumers);
   };
@@ -147,6 +148,7 @@ export async function runPipeline(run: PipelineRun): Promise<void> {
       rowsOut = await pumpStream(output, outEdges, {
         inScope,
         stop,
+        stopOnFailure: inputEdge === null,
         onRows: (rows) => run.events.rows(index, { rowsOut: (rowsOut = rows) }),
         onFailed: (error) => {
           reported = true;
@@ -157,8 +159,6 @@ export async function runPipeline(run: PipelineRun): Promise<void> {
       // A failure of the stream itself was reported by onFailed; a stop is reported here.
       if (!reported) run.events.failed(index, error, result);
       return;
-    } finally {
-      for (const edge of outEdges) edges.delete(edge);
     }
     run.events.finished(index, { rowsOut, result });
   };

@@ -7,6 +7,11 @@ export interface PumpOptions {
   /** Runs the step's own code (its iterator) in the step's log scope. */
   inScope: <T>(fn: () => T) => T;
   stop: PipelineStop;
+  /**
+   * True for a source (its input is not a stream): it stops at the first failure anywhere. A step
+   * reading a stream goes on until its input ends, so the batches passed before a failure arrive.
+   */
+  stopOnFailure: boolean;
   /** Rows yielded so far, after each batch. */
   onRows: (rowsOut: number) => void;
   /** The step's stream failed: called before its readers are told, so they learn who failed. */
@@ -23,20 +28,29 @@ export interface PumpOptions {
 export async function pumpStream(
   stream: AsyncIterable<unknown>,
   edges: readonly BatchEdge<readonly unknown[]>[],
-  { inScope, stop, onRows, onFailed }: PumpOptions,
+  { inScope, stop, stopOnFailure, onRows, onFailed }: PumpOptions,
 ): Promise<number> {
   const iterator = inScope(() => stream[Symbol.asyncIterator]());
   let ended = false;
   let batch = 0;
   let rows = 0;
   try {
+    const throwIfStopped = () => {
+      const reason = stopOnFailure ? stop.reason : stop.abortReason;
+      if (reason !== null) throw reason;
+    };
     for (;;) {
-      await roomOnEvery(edges, stop);
-      throwIfStopped(stop);
+      while (!edges.every((edge) => edge.hasRoom)) {
+        await roomOnEvery(edges, stop, !stopOnFailure);
+        throwIfStopped();
+      }
+      throwIfStopped();
       // Every reader left: nothing more is wanted, unless a reader left because it failed.
       if (edges.length > 0 && edges.every((edge) => edge.detached)) {
         await Promise.all(edges.map((edge) => edge.readerEnded));
-        throwIfStopped(stop);
+        // A reader that failed stops this step (it is no source, but nobody takes its batches).
+        const reason = stop.reason;
+        if (reason !== null) throw reason;
         break;
       }
       const next = await inScope(() => iterator.next());
@@ -65,15 +79,14 @@ export async function pumpStream(
   }
 }
 
-function throwIfStopped(stop: PipelineStop): void {
-  const reason = stop.reason;
-  if (reason !== null) throw reason;
-}
-
-function roomOnEvery<Batch>(edges: readonly BatchEdge<Batch>[], stop: PipelineStop): Promise<void> {
-  if (edges.every((edge) => edge.hasRoom)) return Promise.resolve();
+/** Resolves when every edge has room, or the pipeline stops (the caller looks at which). */
+function roomOnEvery<Batch>(
+  edges: readonly BatchEdge<Batch>[],
+  stop: PipelineStop,
+  abortOnly: boolean,
+): Promise<void> {
   return new Promise((resolve) => {
-    const off = stop.onStop(resolve);
+    const off = stop.onStop(resolve, { abortOnly });
     void Promise.all(edges.map((edge) => edge.room())).then(() => {
       off();
       resolve();

@@ -23,6 +23,8 @@ export interface MysqlConnection {
    * then double quotes instead of escaping them with a backslash (read once, at connect).
    */
   noBackslashEscapes: boolean;
+  /** `@@local_infile`, read once per preparation: whether the server takes LOAD DATA LOCAL. */
+  localInfile: boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export class MysqlTarget {
   readonly state: TargetState = { reachable: null, error: null, checkedAt: null };
   #ready: Promise<MysqlConnection> | undefined;
   #pool: mysql.Pool | undefined;
+  #bulkLoadRefusalLogged = false;
 
   constructor(
     readonly config: MysqlTargetConfig,
@@ -76,6 +79,20 @@ export class MysqlTarget {
       this.#record(error);
       return false;
     }
+  }
+
+  /**
+   * Says once in the server log (per target, not per write) that large writes go through
+   * statements because the server refuses LOAD DATA LOCAL: an operator wanting the bulk path
+   * learns which setting to change.
+   */
+  logBulkLoadRefused(reason: string): void {
+    if (this.#bulkLoadRefusalLogged) return;
+    this.#bulkLoadRefusalLogged = true;
+    this.logger.warn(
+      { target: this.name, at: this.describe() },
+      `bulk load unavailable (${reason}): large writes use multi-row statements; set local_infile=1 on the server for LOAD DATA LOCAL, or "bulkLoad": "off" in storage.json to say so`,
+    );
   }
 
   async close(): Promise<void> {
@@ -122,11 +139,13 @@ export class MysqlTarget {
       });
       let maxAllowedPacket: number;
       let noBackslashEscapes: boolean;
+      let localInfile: boolean;
       try {
         await this.#migrate(connection);
         const [rows] = await connection.query<mysql.RowDataPacket[]>(
-          'SELECT @@max_allowed_packet AS packet, @@SESSION.sql_mode AS mode',
+          'SELECT @@max_allowed_packet AS packet, @@SESSION.sql_mode AS mode, @@GLOBAL.local_infile AS local_infile',
         );
+        localInfile = Number(rows[0]?.local_infile) === 1;
         maxAllowedPacket = Number(rows[0]?.packet ?? 4 * 1024 * 1024);
         noBackslashEscapes = String(rows[0]?.mode ?? '')
           .toUpperCase()
@@ -149,6 +168,7 @@ export class MysqlTarget {
         db: drizzle({ client: pool, schema, mode: 'default' }),
         maxAllowedPacket,
         noBackslashEscapes,
+        localInfile,
       };
     } catch (error) {
       throw new TargetUnavailableError(

@@ -60,3 +60,14 @@ export const collectStorager = defineComponent({
     return input;
   },
 });
+
+export const partitionProducer = defineComponent({
+  name: 'TestPartitionProducer',
+  kind: 'PRODUCER',
+  description: 'Records the partition it was run for as its result.',
+  argumentsSchema: z.strictObject({}),
+  run(_input: undefined, { partition, setResult }) {
+    setResult({ partition });
+    return [];
+  },
+});

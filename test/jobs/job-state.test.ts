@@ -49,6 +49,27 @@ describe('JobState', () => {
     assert.deepEqual(job.steps[1]!.progress, [{ done: 2, total: 3, label: 't' }]);
   });
 
+  it('a streaming step: rows and results as batches pass, kept when it fails mid-stream', () => {
+    const state = new JobState(waitingJob('j', ['p', 's']));
+    state.start();
+    state.stepStarted(0, null);
+    state.stepStarted(1, 0);
+    assert.ok(state.stepRows(0, { rowsOut: 10_000 }));
+    assert.ok(state.stepRows(1, { rowsIn: 5000 }));
+    assert.ok(state.stepResult(1, { targets: [{ target: 'm', batches: 1 }] }));
+    assert.deepEqual(
+      [state.job.steps[1]!.rowsIn, state.job.steps[1]!.result],
+      [5000, { targets: [{ target: 'm', batches: 1 }] }],
+    );
+    state.stepFailed(1, { error: 'disk full', result: { batches: 1 }, aborted: false });
+    assert.deepEqual(
+      [state.job.steps[1]!.status, state.job.steps[1]!.rowsIn, state.job.steps[1]!.result],
+      ['FAILED', 5000, { batches: 1 }],
+    );
+    assert.equal(state.stepResult(1, 'late'), false, 'only while running');
+    assert.equal(state.job.steps[0]!.rowsOut, 10_000);
+  });
+
   it('changes nothing once final, whatever a late step reports', () => {
     const state = new JobState(waitingJob('j', ['a']));
     state.start();

@@ -116,6 +116,17 @@ describe('backfills, on a MySQL control store', { skip: await mysqlSkipReason() 
       { done: days.length, failed: 0, total: days.length },
     );
 
+    const filtered = await gql<{
+      jobs: { nodes: Array<{ partition: string; origin: { type: string } }> };
+    }>(
+      t.url,
+      `{ jobs(partition: "${days[5]}", originType: [BACKFILL], first: 10) { nodes { partition origin { type } } } }`,
+    );
+    assert.ok(filtered.jobs.nodes.length >= 1);
+    assert.ok(
+      filtered.jobs.nodes.every((j) => j.partition === days[5] && j.origin.type === 'BACKFILL'),
+    );
+
     // The heat map's query: each day's status; a day outside the backfill is MISSING.
     const answer = await gql<{
       partitions: Array<{ partition: string; status: string; job: { id: string } | null }>;
@@ -150,13 +161,17 @@ describe('backfills, on a MySQL control store', { skip: await mysqlSkipReason() 
     const { id, total } = created.backfill;
     assert.equal(total, tradingIn('2024-06-03', '2024-06-28').length);
     const ws = connectWs(t.url);
+    let subscribed!: () => void;
+    const firstEvent = new Promise<void>((resolve) => (subscribed = resolve));
     const progress = collect<{
       backfillProgress: { done: number; running: number; backfill: { status: string } };
     }>(
       ws,
       `subscription($id: ID!) { backfillProgress(id: $id) { done running backfill { status } } }`,
       { id },
+      () => subscribed(),
     );
+    await firstEvent;
     await until('a running partition', async () => {
       const b = await t.app.backfills.get(id);
       return b !== undefined && (await t.app.backfills.counts(b)).running === 1;

@@ -7,7 +7,7 @@ import { ScheduleStore } from '../../src/schedule/schedule-store.js';
 import { sqlRunnerFor } from '../../src/storage/sql-runner.js';
 import { waitForJob } from '../support/jobs.js';
 import { startTestApp, writeTestConfig, type TestApp } from '../support/test-app.js';
-import { gql } from '../graphql/support.js';
+import { gql, post } from '../graphql/support.js';
 import {
   cronSoon,
   inShanghai,
@@ -43,13 +43,6 @@ describe('partitioned schedules', () => {
   it('gives lag 0 and lag 1 firings their trading day; the same partition runs once, force runs it again, the store decides a race', async () => {
     const f = scheduleFolder();
     cleanups.push(() => rmSync(f.dir, { recursive: true, force: true }));
-    const trigger = cronSoon(2500);
-    f.write('lag0', { pipeline_structure: pipeline(), trigger, partitions: { by: 'trading_day' } });
-    f.write('lag1', {
-      pipeline_structure: pipeline(),
-      trigger,
-      partitions: { by: 'trading_day', lag: 1 },
-    });
     const t = await start(f);
     // Yesterday was closed: lag 1 reaches back over it, as over a weekend.
     const [d3, d2, d1, today] = recentDays(3) as [string, string, string, string];
@@ -59,6 +52,15 @@ describe('partitioned schedules', () => {
       { day: d1, trading: false },
       { day: today, trading: true },
     ]);
+    // Written once the server runs, so a slow start cannot make the firing time pass unseen.
+    const trigger = cronSoon(1500);
+    f.write('lag0', { pipeline_structure: pipeline(), trigger, partitions: { by: 'trading_day' } });
+    f.write('lag1', {
+      pipeline_structure: pipeline(),
+      trigger,
+      partitions: { by: 'trading_day', lag: 1 },
+    });
+    await t.app.scheduler.reload();
 
     const lag0 = await until('the lag-0 firing', async () => (await jobsOf(t.app, 'lag0'))[0]);
     const lag1 = await until('the lag-1 firing', async () => (await jobsOf(t.app, 'lag1'))[0]);
@@ -116,7 +118,14 @@ describe('partitioned schedules', () => {
   it('on a closed day takes the previous trading day, or runs nothing when the schedule says skip; an uncovered day runs nothing', async () => {
     const f = scheduleFolder();
     cleanups.push(() => rmSync(f.dir, { recursive: true, force: true }));
-    const trigger = cronSoon(2500);
+    const t = await start(f);
+    const [d1, today] = recentDays(1) as [string, string];
+    // Today is a holiday.
+    await plantCalendar(t.app, [
+      { day: d1, trading: true },
+      { day: today, trading: false },
+    ]);
+    const trigger = cronSoon(1500);
     f.write('previous', {
       pipeline_structure: pipeline(),
       trigger,
@@ -127,13 +136,7 @@ describe('partitioned schedules', () => {
       trigger,
       partitions: { by: 'trading_day', non_trading_day: 'skip' },
     });
-    const t = await start(f);
-    const [d1, today] = recentDays(1) as [string, string];
-    // Today is a holiday.
-    await plantCalendar(t.app, [
-      { day: d1, trading: true },
-      { day: today, trading: false },
-    ]);
+    await t.app.scheduler.reload();
     const job = await until('the firing', async () => (await jobsOf(t.app, 'previous'))[0]);
     assert.equal(job.partition, d1);
     const skipped = await until('the skipped firing', async () =>
@@ -145,12 +148,13 @@ describe('partitioned schedules', () => {
     // A second app whose stored calendar is empty: the firing is recorded with the reason.
     const g = scheduleFolder();
     cleanups.push(() => rmSync(g.dir, { recursive: true, force: true }));
+    const u = await start(g);
     g.write('uncovered', {
       pipeline_structure: pipeline(),
       trigger: cronSoon(1500),
       partitions: { by: 'trading_day' },
     });
-    const u = await start(g);
+    await u.app.scheduler.reload();
     const none = await until(
       'the uncovered firing',
       async () => (await u.app.scheduler.firings('uncovered', 10))[0],
@@ -242,5 +246,35 @@ describe('partitioned schedules', () => {
       t.logs.some((l) => /older one\(s\) from .* are left to a backfill/.test(l)),
       'the cut is logged',
     );
+  });
+});
+
+describe('a job’s partition', () => {
+  it('is given to submitJob, shown as Job.partition and seen by components as context.partition', async () => {
+    const t = await startTestApp({});
+    try {
+      const answer = await gql<{ submitJob: { id: string; partition: string | null } }>(
+        t.url,
+        `mutation { submitJob(partition: "2024-05-06", input: { steps: [{ name: "p", componentClassName: "TestPartitionProducer" }] }) { ... on Job { id partition } } }`,
+      );
+      assert.equal(answer.submitJob.partition, '2024-05-06');
+      const job = await waitForJob(t.app, answer.submitJob.id);
+      assert.deepEqual(job.steps[0]!.result, { partition: '2024-05-06' });
+      const adhoc = await gql<{ submitJob: { id: string; partition: string | null } }>(
+        t.url,
+        `mutation { submitJob(input: { steps: [{ name: "p", componentClassName: "TestPartitionProducer" }] }) { ... on Job { id partition } } }`,
+      );
+      assert.equal(adhoc.submitJob.partition, null);
+      assert.deepEqual((await waitForJob(t.app, adhoc.submitJob.id)).steps[0]!.result, {
+        partition: null,
+      });
+      const bad = await post(
+        t.url,
+        `mutation { submitJob(partition: "2024-02-30", input: { steps: [{ name: "p", componentClassName: "TestPartitionProducer" }] }) { ... on Job { id } } }`,
+      );
+      assert.match(JSON.stringify(bad.body.errors), /2024-02-30/);
+    } finally {
+      await t.destroy();
+    }
   });
 });

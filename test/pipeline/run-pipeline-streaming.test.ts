@@ -255,6 +255,60 @@ describe('streaming between steps', () => {
     assert.ok(steps.p!.error instanceof StreamStoppedError);
   });
 
+  it('a failure at the end of a chain stops the steps before it, the middle one included', async () => {
+    const producer = countingProducer(1000, 10);
+    const { steps, error } = await runSteps([
+      { name: 'p', run: () => producer.produce() },
+      { name: 'm', pre: 'p', run: (input) => mapBatches(input as Rows<number>, (b) => b) },
+      {
+        name: 's',
+        pre: 'm',
+        run: async (input) => {
+          let n = 0;
+          for await (const _ of input as AsyncIterable<number[]>)
+            if (++n === 3) throw new Error('disk full');
+          return [];
+        },
+      },
+    ]);
+    assert.equal((error as Error).message, 'step "s" failed: disk full');
+    assert.ok(producer.seen.finallyRan);
+    assert.ok(steps.m!.error instanceof StreamStoppedError);
+    assert.ok(steps.p!.error instanceof StreamStoppedError);
+    assert.ok(producer.seen.yielded < 1000);
+  });
+
+  it('a failure downstream of a fan-out lets the sibling reader finish what it was given', async () => {
+    const producer = countingProducer(1000, 10);
+    const sibling: number[][] = [];
+    const { steps } = await runSteps(
+      [
+        { name: 'p', run: () => producer.produce() },
+        {
+          name: 'bad',
+          pre: 'p',
+          run: async (input) => {
+            for await (const _ of input as AsyncIterable<number[]>) throw new Error('no');
+            return [];
+          },
+        },
+        {
+          name: 'good',
+          pre: 'p',
+          run: async (input) => {
+            for await (const batch of input as AsyncIterable<number[]>) sibling.push(batch);
+            return [];
+          },
+        },
+      ],
+      { batchesInFlightPerEdge: 2 },
+    );
+    assert.ok(producer.seen.finallyRan);
+    assert.ok(steps.good!.error instanceof StreamStoppedError);
+    // Every batch the producer yielded before it stopped reached the reader that did not fail.
+    assert.equal(sibling.length, producer.seen.yielded);
+  });
+
   it('an abort mid-stream returns the producer’s iterator and ends every reader at once', async () => {
     const controller = new AbortController();
     const producer = countingProducer(1_000_000, 10);

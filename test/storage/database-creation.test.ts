@@ -36,6 +36,7 @@ function target(options: {
       charset: 'utf8mb4',
       createDatabase: options.createDatabase,
       pool: { connectionLimit: 2, connectTimeoutMs: 3000, queryTimeoutMs: 30_000 },
+      bulkLoad: 'auto',
     },
     pino({ level: 'silent' }),
   );

@@ -48,6 +48,8 @@ export function mysqlTarget(
   server: ServerAddress,
   database: string,
   pool: Partial<MysqlTargetConfig['pool']> = {},
+  bulkLoad: MysqlTargetConfig['bulkLoad'] = 'auto',
+  logger: Logger = quietLogger,
 ): MysqlTarget {
   const config: MysqlTargetConfig = {
     dialect: 'mysql',
@@ -60,8 +62,9 @@ export function mysqlTarget(
     charset: 'utf8mb4',
     createDatabase: true,
     pool: { connectionLimit: 4, connectTimeoutMs: 5000, queryTimeoutMs: 60_000, ...pool },
+    bulkLoad,
   };
-  return new MysqlTarget(config, quietLogger);
+  return new MysqlTarget(config, logger);
 }
 
 /** An SQLite file in a fresh temporary folder; `remove()` deletes the folder. */

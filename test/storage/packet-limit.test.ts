@@ -19,7 +19,7 @@ describe('a server with a small max_allowed_packet', { skip: await mysqlSkipReas
 
   before(async () => {
     instance = await startMariadbInstance({ serverArgs: [`--max-allowed-packet=${PACKET}`] });
-    target = mysqlTarget('small', instance, 'fda_small_packet');
+    target = mysqlTarget('small', instance, 'fda_small_packet', {}, 'off');
   });
   after(async () => {
     await target?.close();

@@ -27,7 +27,7 @@ describe(
 
     before(async () => {
       instance = await startMariadbInstance();
-      target = mysqlTarget('counted', instance, 'fda_counted');
+      target = mysqlTarget('counted', instance, 'fda_counted', {}, 'off');
       await target.connect(); // database created and migrated before counting starts
     });
     after(async () => {

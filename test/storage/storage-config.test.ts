@@ -65,7 +65,19 @@ describe('conf/storage.json', () => {
       queryTimeoutMs: 120_000,
     });
     assert.equal(local.file, join(dir, 'local.sqlite'));
+    assert.equal(db.bulkLoad, 'auto', 'LOAD DATA when the server allows it, unless told otherwise');
     assert.ok(!JSON.stringify(config).includes('s3cret'));
+  });
+
+  it('bulkLoad is "auto", "off" or "on", per MySQL target', () => {
+    const target = (bulkLoad: unknown) =>
+      JSON.stringify({ mysql: { db: { user: 'u', database: 'finance', bulkLoad } } });
+    for (const mode of ['auto', 'off', 'on']) {
+      const [db] = load(target(mode)).targets;
+      assert.equal(db?.dialect === 'mysql' && db.bulkLoad, mode);
+    }
+    failsWith(target('yes'), `${file}: mysql.db.bulkLoad: must be "auto", "off" or "on"`);
+    failsWith(target(true), `${file}: mysql.db.bulkLoad: must be "auto", "off" or "on"`);
   });
 
   it('conf/storage.mysql.example.json loads once its variables are set', () => {

@@ -200,13 +200,22 @@ builder.queryFields((t) => ({
   }),
   jobs: t.field({
     type: JobConnectionRef,
-    description:
-      'Jobs, newest first, optionally only some statuses or one origin (a schedule’s name).',
+    description: 'Jobs, newest first, optionally only some statuses, origins or one partition.',
     args: {
       status: t.arg({ type: [JobStatusEnum], required: false }),
       origin: t.arg.string({
         required: false,
         description: 'Only jobs with this origin name (a schedule’s name).',
+      }),
+      originType: t.arg({
+        type: [JobOriginTypeEnum],
+        required: false,
+        description: 'Only jobs of these origin types (e.g. BACKFILL).',
+      }),
+      partition: t.arg({
+        type: 'Date',
+        required: false,
+        description: 'Only jobs for this trading day.',
       }),
       first: t.arg.int({ defaultValue: 20, description: `At most ${MAX_JOBS_PAGE}.` }),
       after: t.arg.string({
@@ -221,6 +230,8 @@ builder.queryFields((t) => ({
       const jobs = await app.executor.list({
         statuses: args.status ?? undefined,
         originName: args.origin ?? undefined,
+        originTypes: args.originType ?? undefined,
+        partition: args.partition ?? undefined,
         beforeId: args.after ?? undefined,
         limit: first + 1,
       });

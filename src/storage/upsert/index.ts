@@ -11,6 +11,7 @@ export {
   type SecurityRow,
 } from './market-tables.js';
 export { isTransient } from './transient-errors.js';
+export { upsertBatches, type BatchCommitted, type UpsertBatchesOptions } from './upsert-batches.js';
 export { upsertRows, type TargetWriteResult, type UpsertOptions } from './upsert-rows.js';
 export {
   defineUpsertTable,

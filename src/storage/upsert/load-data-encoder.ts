@@ -53,7 +53,7 @@ export function encodeRow<Row>(columns: readonly UpsertColumn<Row>[], row: Row):
   return `${line}\n`;
 }
 
-/** Bytes handed to the driver at once: one packet each, well under any packet limit. */
+/** Characters encoded at once: the driver sends each chunk as one packet. */
 const CHUNK_CHARS = 64 * 1024;
 
 /**
@@ -64,7 +64,10 @@ export function loadDataStream<Row>(
   columns: readonly UpsertColumn<Row>[],
   rows: readonly Row[],
   onRows?: (done: number) => void,
+  maxPacketBytes = Infinity,
 ): Readable {
+  // A UTF-8 character takes up to 4 bytes (a UTF-16 unit at most 3); stay under the server's limit.
+  const chunkChars = Math.max(1, Math.min(CHUNK_CHARS, Math.floor((maxPacketBytes - 1024) / 3)));
   let next = 0;
   return new Readable({
     read() {
@@ -73,7 +76,7 @@ export function loadDataStream<Row>(
         return;
       }
       let text = '';
-      while (next < rows.length && text.length < CHUNK_CHARS)
+      while (next < rows.length && text.length < chunkChars)
         text += encodeRow(columns, rows[next++]!);
       onRows?.(next);
       this.push(Buffer.from(text, 'utf8'));

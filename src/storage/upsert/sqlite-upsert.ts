@@ -6,15 +6,13 @@ import type { AttemptContext, Phase } from './attempt-context.js';
 import { insertColumnNames, type UpsertColumn, type UpsertTable } from './upsert-table.js';
 import type { WriteCounts } from './write-counts.js';
 
-/** Bound values per statement: SQLite's limit is 32,766; a few hundred rows per statement is as fast. */
-const MAX_VALUES_PER_STATEMENT = 2000;
-
 const dialect = new SQLiteSyncDialect();
 
 /**
  * One attempt at writing every row to the embedded database: one immediate transaction (the
  * write lock taken at BEGIN, so no other process can make us fail half-way on a lock upgrade) of
- * multi-row `INSERT … ON CONFLICT(key) DO UPDATE SET … WHERE <a compared column differs>`.
+ * one prepared `INSERT … ON CONFLICT(key) DO UPDATE SET … WHERE <a compared column differs>` run for
+ * every row.
  * better-sqlite3 is synchronous, so the transaction cannot interleave with the job store's own
  * writes on the same connection; the abort signal is honoured before it starts.
  *
@@ -23,7 +21,7 @@ const dialect = new SQLiteSyncDialect();
  * unchanged ones.
  *
  * The statement's text comes from Drizzle (table and column names from its definitions); values
- * are bound as parameters to a statement prepared once per chunk size: building one Drizzle
+ * are bound as parameters to the statement prepared once per batch: building one Drizzle
  * parameter object per value would cost far more than SQLite needs to store it.
  */
 export async function writeSqliteOnce<Row>(
@@ -39,7 +37,6 @@ export async function writeSqliteOnce<Row>(
   context.signal?.throwIfAborted();
   const columns = [...table.key, ...table.compared];
   const width = insertColumnNames(table).length;
-  const rowsPerStatement = Math.max(1, Math.floor(MAX_VALUES_PER_STATEMENT / width));
   const changedAtValue =
     table.changedAt?.sqlite === 'epoch-s'
       ? Math.floor(changedAt.getTime() / 1000)
@@ -54,22 +51,18 @@ export async function writeSqliteOnce<Row>(
         context.countStatement();
         const before = tx.get<{ n: number }>(countRows).n;
         let changes = 0;
-        const statements = Math.ceil(rows.length / rowsPerStatement);
-        const prepared = new Map<number, ReturnType<typeof sqlite.prepare>>();
-        for (let start = 0, index = 1; start < rows.length; start += rowsPerStatement, index++) {
-          phase.current = `INSERT ${index} of ${statements}`;
-          const end = Math.min(rows.length, start + rowsPerStatement);
-          let statement = prepared.get(end - start);
-          if (!statement) {
-            statement = sqlite.prepare(statementText(table, end - start, width));
-            prepared.set(end - start, statement);
-          }
-          context.countStatement();
+        // One statement for the batch, prepared once and run per row: SQLite compiles it once,
+        // and binding one row's values costs less than building a statement for many.
+        phase.current = 'INSERT';
+        const statement = sqlite.prepare(statementText(table, 1, width));
+        context.countStatement();
+        for (let i = 0; i < rows.length; i++) {
           changes += statement.run(
-            boundValues(columns, rows, start, end, table.changedAt ? changedAtValue : undefined),
+            boundValues(columns, rows, i, i + 1, table.changedAt ? changedAtValue : undefined),
           ).changes;
-          context.progress(end);
+          if ((i + 1) % 10_000 === 0) context.progress(i + 1);
         }
+        context.progress(rows.length);
         context.countStatement();
         const inserted = tx.get<{ n: number }>(countRows).n - before;
         phase.current = 'COMMIT';

@@ -6,6 +6,9 @@ import type { StorageTarget } from '../targets.js';
 import type { AttemptContext, Phase } from './attempt-context.js';
 import { checkRows } from './check-rows.js';
 import { renderMysqlTuples, type MysqlLiteralMode, type MysqlTuples } from './mysql-literals.js';
+import type { MysqlTarget } from '../mysql-target.js';
+import { refuseConflictingDuplicates } from './check-duplicates.js';
+import { writeMysqlBulkOnce } from './mysql-bulk-load.js';
 import { writeMysqlOnce } from './mysql-upsert.js';
 import { abortReason, sleep } from '../../abort.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from '../../retry-policy.js';
@@ -13,7 +16,7 @@ import { writeSqliteOnce } from './sqlite-upsert.js';
 import { isTransient } from './transient-errors.js';
 import type { UpsertTable } from './upsert-table.js';
 import type { WriteCounts } from './write-counts.js';
-import { withoutQueryText } from './write-errors.js';
+import { BulkLoadRefusedError, withoutQueryText } from './write-errors.js';
 
 /** What happened on one target. */
 export interface TargetWriteResult {
@@ -42,7 +45,14 @@ export interface UpsertOptions {
   maxStatementBytes?: number;
   /** The change time written to changed rows (default: now); the same on every target. */
   now?: Date;
+  /**
+   * Fewest rows a MySQL target writes through LOAD DATA when its `bulkLoad` allows (default
+   * 5,000): below that, one multi-row statement takes fewer round trips than the file transfer.
+   */
+  bulkLoadMinRows?: number;
 }
+
+export const DEFAULT_BULK_LOAD_MIN_ROWS = 5000;
 
 /**
  * Upserts `rows` into `table` on every target at once (one transaction per target). A target's
@@ -60,17 +70,9 @@ export async function upsertRows<Row>(
   const { signal } = options;
   if (signal?.aborted) throw abortReason(signal);
   checkRows(table, rows);
+  refuseConflictingDuplicates(table, rows);
   const changedAt = options.now ?? new Date();
-  // Rendered once per quoting mode and shared by every MySQL target of the write.
-  const rendered = new Map<boolean, MysqlTuples>();
-  const tuplesFor = (mode: MysqlLiteralMode): MysqlTuples => {
-    let tuples = rendered.get(mode.noBackslashEscapes);
-    if (!tuples) {
-      tuples = renderMysqlTuples(table, rows, changedAt, mode);
-      rendered.set(mode.noBackslashEscapes, tuples);
-    }
-    return tuples;
-  };
+  const tuplesFor = renderedOnce(table, rows, changedAt);
   const results = await Promise.all(
     targets.map((target) => writeTarget(target, table, rows, changedAt, tuplesFor, options)),
   );
@@ -84,7 +86,25 @@ export async function upsertRows<Row>(
   return results;
 }
 
-async function writeTarget<Row>(
+/** Rows rendered as literals at most once per quoting mode, shared by every MySQL target of a write. */
+export function renderedOnce<Row>(
+  table: UpsertTable<Row>,
+  rows: readonly Row[],
+  changedAt: Date,
+): (mode: MysqlLiteralMode) => MysqlTuples {
+  const rendered = new Map<boolean, MysqlTuples>();
+  return (mode) => {
+    let tuples = rendered.get(mode.noBackslashEscapes);
+    if (!tuples) {
+      tuples = renderMysqlTuples(table, rows, changedAt, mode);
+      rendered.set(mode.noBackslashEscapes, tuples);
+    }
+    return tuples;
+  };
+}
+
+/** One write of `rows` to one target, retried when transient; never throws. */
+export async function writeTarget<Row>(
   target: StorageTarget,
   table: UpsertTable<Row>,
   rows: readonly Row[],
@@ -127,9 +147,11 @@ async function writeTarget<Row>(
     const phase: Phase = { current: 'connect' };
     try {
       const counts =
-        target.dialect === 'mysql'
-          ? await writeMysqlOnce(target, table, tuplesFor, context, phase)
-          : await writeSqliteOnce(target, table, rows, changedAt, context, phase);
+        target.dialect === 'sqlite'
+          ? await writeSqliteOnce(target, table, rows, changedAt, context, phase)
+          : (await usesBulkLoad(target, rows.length, options))
+            ? await writeMysqlBulkOnce(target, table, rows, changedAt, context, phase)
+            : await writeMysqlOnce(target, table, tuplesFor, context, phase);
       // Debug only: the result goes back to the caller, who reports it (a storager logs it in its job).
       log?.debug(
         { target: target.name, table: table.name, ...counts, statements, attempts },
@@ -167,6 +189,25 @@ async function writeTarget<Row>(
       }
     }
   }
+}
+
+/** Whether this write goes through LOAD DATA (mysql-bulk-load.ts) or multi-row statements. */
+async function usesBulkLoad(
+  target: MysqlTarget,
+  rows: number,
+  options: UpsertOptions,
+): Promise<boolean> {
+  const mode = target.config.bulkLoad;
+  if (mode === 'off' || rows < (options.bulkLoadMinRows ?? DEFAULT_BULK_LOAD_MIN_ROWS))
+    return false;
+  const { localInfile } = await target.connect();
+  if (localInfile) return true;
+  if (mode === 'on')
+    throw new BulkLoadRefusedError(
+      'bulkLoad is "on" but the server refuses LOAD DATA LOCAL INFILE (local_infile is OFF)',
+    );
+  target.logBulkLoadRefused('the server has local_infile OFF');
+  return false;
 }
 
 function failure(target: string, phase: Phase, attempts: number, error: unknown): TargetWriteError {

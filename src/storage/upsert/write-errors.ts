@@ -22,3 +22,8 @@ export class StatementTimeoutError extends AppError {
 export function withoutQueryText(error: unknown): unknown {
   return error instanceof DrizzleQueryError && error.cause !== undefined ? error.cause : error;
 }
+
+/** A target set to `"bulkLoad": "on"` whose server refuses LOAD DATA LOCAL INFILE. */
+export class BulkLoadRefusedError extends AppError {
+  readonly code = 'BULK_LOAD_REFUSED';
+}
