@@ -4,6 +4,7 @@ import type { ArgumentCheckEnvironment, ComponentServices } from '../components/
 import { BaoStockEndpoints } from '../sources/baostock/endpoints.js';
 import { ComponentRegistry } from '../components/registry.js';
 import { watchComponents } from '../components/watch-components.js';
+import { ClusterNode } from '../cluster/cluster-node.js';
 import { EventBus } from '../events/event-bus.js';
 import type { AppEvents } from '../events/app-events.js';
 import { Executor } from '../jobs/executor.js';
@@ -59,6 +60,8 @@ export interface App {
   readonly backfills: BackfillRunner;
   /** The stored trading calendar partitions are counted in (the schedules' calendar target). */
   readonly tradingDays: StoredTradingDays;
+  /** This process in the cluster (server.json `cluster`), or null when it runs alone. */
+  readonly cluster: ClusterNode | null;
   /** Connects storage, loads components, recovers jobs, listens; resolves with the URL. */
   start(): Promise<{ url: string }>;
   /** Graceful stop: jobs get `shutdownGraceSeconds` to finish, then everything is closed. */
@@ -140,6 +143,20 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     },
   });
 
+  const control = targets.control();
+  const cluster =
+    config.server.cluster && control.dialect === 'mysql'
+      ? new ClusterNode({
+          config: config.server.cluster,
+          control,
+          executor,
+          jobs: store,
+          bus,
+          logger,
+          abortGraceMs: config.server.jobs.abortGraceSeconds * 1000,
+        })
+      : null;
+
   const closuresFile = closuresReloaderFor(config, { calendar, targets, executor, logger });
 
   const schedules = config.server.schedules;
@@ -200,11 +217,13 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     scheduler,
     backfills,
     tradingDays: calendarQueries,
+    cluster,
 
     async start() {
       await targets.connectAll(logger);
       // The job store must work before anything runs: a failure here is fatal, with its reason.
       await targets.control().connect();
+      await cluster?.start();
       await registry.reload();
       if (config.server.watchComponents && registry.dir)
         componentWatcher = watchComponents(registry, registry.dir, logger);
@@ -238,7 +257,9 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       coverageCheck?.stop();
       retention?.stop();
       await backfills.stop();
+      await cluster?.stopClaiming();
       await executor.shutdown(config.server.shutdownGraceSeconds * 1000);
+      await cluster?.stop();
       await http?.close();
       await workers.close();
       await targets.close();

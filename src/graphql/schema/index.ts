@@ -19,5 +19,6 @@ import './partitions.js';
 import './backfills.js';
 import './trade-days.js';
 import './offline-calendar.js';
+import './processes.js';
 
 export const schema = builder.toSchema({ sortSchema: true });
