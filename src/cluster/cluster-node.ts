@@ -12,6 +12,7 @@ import { ClusterQueue } from './cluster-queue.js';
 import { Heartbeat } from './heartbeat.js';
 import { JobClaims } from './job-claims.js';
 import { ProcessTable, type ProcessIdentity, type ServerProcessRow } from './process-table.js';
+import { RedisEventRelay } from './redis-relay.js';
 import { assertSkipLocked } from './skip-locked-support.js';
 
 export interface ClusterNodeDeps {
@@ -36,6 +37,7 @@ export class ClusterNode {
   readonly queue: ClusterQueue;
   #table: ProcessTable | undefined;
   #heartbeat: Heartbeat | undefined;
+  readonly relay: RedisEventRelay;
 
   constructor(private readonly deps: ClusterNodeDeps) {
     const pollMs = deps.pollMs ?? 250;
@@ -49,13 +51,24 @@ export class ClusterNode {
       cancelWaitMs: deps.abortGraceMs + 4 * pollMs + 2000,
     });
     deps.executor.useSharedQueue(this.queue);
+    this.relay = new RedisEventRelay({
+      url: deps.config.redis,
+      channel: `fda:${deps.control.config.database}:events`,
+      processId: this.me.id,
+      bus: deps.bus,
+      logger: deps.logger,
+    });
   }
 
-  /** Refuses a control database without SKIP LOCKED, registers, then beats and claims. */
+  /**
+   * Refuses a control database without SKIP LOCKED (or a Redis that does not answer), registers,
+   * then beats and claims.
+   */
   async start(): Promise<void> {
     const { pool } = await this.deps.control.connect();
     const [rows] = await pool.query<RowDataPacket[]>('SELECT VERSION() AS version');
     const version = assertSkipLocked(String(rows[0]?.version ?? ''));
+    await this.relay.start();
     this.#table = new ProcessTable(pool);
     await this.#table.register(this.me);
     this.#heartbeat = new Heartbeat({
@@ -92,9 +105,10 @@ export class ClusterNode {
     await this.queue.stop();
   }
 
-  /** After the executor's shutdown: no more beats, and the row goes. */
+  /** After the executor's shutdown: no more beats, the row goes, Redis is let go. */
   async stop(): Promise<void> {
     await this.#heartbeat?.stop();
+    await this.relay.stop();
     await this.#table
       ?.deregister(this.me.id)
       .catch((error: unknown) =>

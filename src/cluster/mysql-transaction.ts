@@ -11,6 +11,10 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const connection = await pool.getConnection();
   try {
+    // READ COMMITTED: under REPEATABLE READ a locking read of the queue's range also locks the
+    // gaps after it, so a submission inserting the next job would wait on (or deadlock with) a
+    // claim. The claim needs only the rows it read (Solid Queue advises the same).
+    await connection.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
     await connection.beginTransaction();
     try {
       const result = await work(connection);

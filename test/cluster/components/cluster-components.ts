@@ -1,9 +1,10 @@
-/** Components for the cluster tests: a run recorder, and the engine's rows producer. */
+/** Components for the cluster tests: a run recorder, and the engine's and GraphQL tests' producers. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineComponent } from '../../../src/components/component.js';
 
 export { rowsProducer } from '../../components/test-components.js';
+export { chattyProducer } from '../../graphql/components/graphql-test-components.js';
 
 /**
  * Records that this process ran the job, in the control database's `cluster_runs` table (the test
