@@ -17,6 +17,7 @@ import { overheadBench } from './graphql-overhead.js';
 import { responsivenessBench } from './graphql-responsiveness.js';
 import { loadBench } from './load.js';
 import { memoryBench } from './memory.js';
+import { clusterBench } from './cluster.js';
 
 const modules: BenchModule[] = [
   jobLogsBench,
@@ -28,6 +29,7 @@ const modules: BenchModule[] = [
   overheadBench,
   loadBench,
   memoryBench,
+  clusterBench,
 ];
 
 const RESULTS_FILE = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
