@@ -19,6 +19,7 @@ import { loadBench } from './load.js';
 import { memoryBench } from './memory.js';
 import { dailyBarsFetchBench } from './daily-bars-fetch.js';
 import { streamingBench } from './streaming.js';
+import { clusterBench } from './cluster.js';
 
 const modules: BenchModule[] = [
   jobLogsBench,
@@ -32,6 +33,7 @@ const modules: BenchModule[] = [
   memoryBench,
   dailyBarsFetchBench,
   streamingBench,
+  clusterBench,
 ];
 
 const RESULTS_FILE = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

@@ -5,6 +5,7 @@ import { BaoStockEndpoints } from '../sources/baostock/endpoints.js';
 import { BaoStockSources } from '../sources/baostock/sources.js';
 import { ComponentRegistry } from '../components/registry.js';
 import { watchComponents } from '../components/watch-components.js';
+import { ClusterNode } from '../cluster/cluster-node.js';
 import { EventBus } from '../events/event-bus.js';
 import type { AppEvents } from '../events/app-events.js';
 import { Executor } from '../jobs/executor.js';
@@ -68,6 +69,8 @@ export interface App {
   readonly tradingDays: StoredTradingDays;
   /** Prometheus metrics, served at `/metrics`. */
   readonly metrics: AppMetrics;
+  /** This process in the cluster (server.json `cluster`), or null when it runs alone. */
+  readonly cluster: ClusterNode | null;
   /** Connects storage, loads components, recovers jobs, listens; resolves with the URL. */
   start(): Promise<{ url: string }>;
   /** Graceful stop: jobs get `shutdownGraceSeconds` to finish, then everything is closed. */
@@ -160,6 +163,19 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
 
   // Before anything runs, so the first job is counted.
   const metrics = createAppMetrics(bus, executor);
+  const control = targets.control();
+  const cluster =
+    config.server.cluster && control.dialect === 'mysql'
+      ? new ClusterNode({
+          config: config.server.cluster,
+          control,
+          executor,
+          jobs: store,
+          bus,
+          logger,
+          abortGraceMs: config.server.jobs.abortGraceSeconds * 1000,
+        })
+      : null;
 
   const closuresFile = closuresReloaderFor(config, { calendar, targets, executor, logger });
 
@@ -218,11 +234,13 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     backfills,
     tradingDays: calendarQueries,
     metrics,
+    cluster,
 
     async start() {
       await targets.connectAll(logger);
       // The job store must work before anything runs: a failure here is fatal, with its reason.
       await targets.control().connect();
+      await cluster?.start();
       await registry.reload();
       if (config.server.watchComponents && registry.dir)
         componentWatcher = watchComponents(registry, registry.dir, logger);
@@ -259,7 +277,9 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       coverageCheck?.stop();
       retention?.stop();
       await backfills.stop();
+      await cluster?.stopClaiming();
       await executor.shutdown(config.server.shutdownGraceSeconds * 1000);
+      await cluster?.stop();
       await http?.close();
       await baostockPools.close();
       await workers.close();

@@ -36,5 +36,12 @@ export function loadAppConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppC
       `${join(configDir, 'server.json')}: schedules.calendarTarget: "${calendarTarget}" names no storage target (configured: ${targetNames.join(', ')})`,
     );
   }
+  const cluster = config.server.cluster;
+  const control = config.storage.targets.find((t) => t.name === config.storage.control);
+  if (cluster !== undefined && control?.dialect !== 'mysql') {
+    throw new ConfigError(
+      `${join(configDir, 'server.json')}: cluster: needs a MySQL/MariaDB control target (storage.json "control"), but "${config.storage.control}" is ${control?.dialect ?? 'not configured'}: processes share jobs through the control database's row locks`,
+    );
+  }
   return config;
 }

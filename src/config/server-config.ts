@@ -4,6 +4,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { assertBindAllowed } from '../auth/loopback.js';
+import { clusterConfigSchema, expandClusterVars } from '../cluster/cluster-config.js';
 import { authConfigSchema, loadAuthConfig, type AuthConfig } from '../auth/token-config.js';
 import { MAX_JOB_TIMEOUT_SECONDS } from '../jobs/job.js';
 import { exchangeClosuresConfigSchema } from './exchange-closures-file.js';
@@ -127,6 +128,8 @@ export const serverConfigSchema = z.strictObject({
   http: httpSchema.default(httpSchema.parse({})),
   /** Request, connection and job spec limits. */
   limits: limitsConfigSchema.default(limitsConfigSchema.parse({})),
+  /** Several processes on one MySQL control database and Redis (src/cluster); absent: one process. */
+  cluster: clusterConfigSchema.optional(),
 });
 
 type ParsedServerConfig = z.output<typeof serverConfigSchema>;
@@ -157,7 +160,7 @@ export function resolveConfigDir(env: NodeJS.ProcessEnv, cwd = process.cwd()): s
  */
 export function loadServerConfig(configDir: string, env: NodeJS.ProcessEnv): ServerConfig {
   const file = join(configDir, 'server.json');
-  const raw = existsSync(file) ? readJsonFile(file) : {};
+  const raw = expandClusterVars(existsSync(file) ? readJsonFile(file) : {}, env, file);
   const parsed = parseConfig(file, serverConfigSchema, raw);
   const host = env.FDA_HOST?.trim() || parsed.host;
   const port =

@@ -22,6 +22,11 @@ export interface AppEvents {
   jobLogs: JobLogBatch;
   /** A backfill's partitions or status changed. */
   backfill: BackfillEvent;
+  /**
+   * Cluster mode: events from other processes may have been lost (Redis went away and came back);
+   * live streams read the store again.
+   */
+  liveResync: { reason: string };
 }
 
 export interface BackfillEvent {

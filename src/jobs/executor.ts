@@ -77,6 +77,22 @@ export interface ExecutorDeps {
   validate?: (parsed: ParsedSpec) => SpecValidation;
 }
 
+/**
+ * Cluster mode (src/cluster): jobs wait in the control store, where every process claims them,
+ * instead of in this process's queue. Absent, the executor queues in memory as it always has.
+ */
+export interface SharedQueue {
+  /** A job was stored WAITING: a process with a free slot will claim it. */
+  submitted(): void;
+  /** A slot here became free: claim more. */
+  slotFreed(): void;
+  /**
+   * Cancels a job this process neither queues nor runs: waiting unclaimed, or running on another
+   * process. Resolves with its state once it ended (or the wait gave up), undefined if unknown.
+   */
+  cancel(id: string, reason: string): Promise<Job | undefined>;
+}
+
 /** What the executor has seen, for health, metrics and tests. */
 export interface ExecutorStats {
   /** Jobs that ended while a step still ran past the abort grace, ignoring its signal. */
@@ -108,11 +124,44 @@ export class Executor {
   readonly #running = new Map<string, JobRun>();
   readonly #writer: JobStateWriter;
   #accepting = true;
+  #shared: SharedQueue | undefined;
   readonly stats: ExecutorStats = { abortIgnored: 0 };
 
   constructor(private readonly deps: ExecutorDeps) {
     this.#queue = new JobQueue(deps.limits.maxQueuedJobs);
     this.#writer = new JobStateWriter({ store: deps.store, logger: deps.logger });
+  }
+
+  /** Cluster mode: from now on jobs are queued in the store and claimed (before `recover`). */
+  useSharedQueue(queue: SharedQueue): void {
+    this.#shared = queue;
+  }
+
+  /** Slots neither running nor promised to a queued job: how many jobs this process may claim. */
+  get freeSlots(): number {
+    if (!this.#accepting) return 0;
+    return Math.max(0, this.deps.limits.maxConcurrentJobs - this.#running.size - this.#queue.size);
+  }
+
+  /**
+   * Jobs this process claimed from the shared queue: validated against today's components (one
+   * that no longer validates fails with the reason) and started.
+   */
+  async runClaimed(jobs: readonly Job[]): Promise<void> {
+    for (const job of jobs) {
+      const validation = this.#validate(parseStepList(job.spec.steps));
+      if (!validation.ok) {
+        const problems = validation.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+        await this.#endWaiting(
+          { job, steps: [] },
+          `the job's spec is no longer valid: ${problems}`,
+          'FAILED',
+        );
+        continue;
+      }
+      this.#queue.restore({ job, steps: validation.steps });
+    }
+    this.#pump();
   }
 
   get runningCount(): number {
@@ -172,6 +221,13 @@ export class Executor {
     } catch (error) {
       reservation.release();
       throw error;
+    }
+    if (this.#shared) {
+      // The store is the queue: whichever process has a free slot claims the job.
+      reservation.release();
+      this.#publish(job, 'STATUS');
+      this.#shared.submitted();
+      return { ok: true, job: snapshotJob(job) };
     }
     reservation.fill({ job, steps: validation.steps });
     this.#publish(job, 'STATUS');
@@ -241,6 +297,11 @@ export class Executor {
       await running.done;
       return snapshotJob(running.job);
     }
+    if (this.#shared) {
+      const shared = await this.#shared.cancel(id, why);
+      if (!shared) throw new NotFoundError('job', id);
+      return shared;
+    }
     const stored = await this.deps.store.get(id);
     if (!stored) throw new NotFoundError('job', id);
     return stored;
@@ -300,6 +361,8 @@ export class Executor {
    * stored lines kept); jobs still WAITING are queued again, against today's components.
    */
   async recover(): Promise<{ interrupted: number; requeued: number }> {
+    // Cluster mode: other processes' jobs are theirs; a dead one's are failed by its pruning.
+    if (this.#shared) return { interrupted: 0, requeued: 0 };
     const interrupted = await this.deps.store.withStatus('RUNNING');
     for (const job of interrupted) {
       job.logCount = await this.deps.store.lastLogSeq(job.id);
@@ -391,6 +454,7 @@ export class Executor {
       void run.run().then(() => {
         this.#running.delete(next.job.id);
         this.#pump();
+        this.#shared?.slotFreed();
       });
     }
   }

@@ -8,6 +8,7 @@ import type { SqliteTargetConfig } from '../config/storage-config.js';
 import { errorMessage } from '../errors.js';
 import { TargetUnavailableError } from './errors.js';
 import { migrationsFolder } from './migrations-folder.js';
+import { lockSqliteFile, type SqliteFileLock } from './sqlite-file-lock.js';
 import * as schema from './schema/sqlite.js';
 import type { TargetState } from './target-state.js';
 
@@ -23,6 +24,7 @@ export class SqliteTarget {
   readonly dialect = 'sqlite';
   readonly state: TargetState = { reachable: null, error: null, checkedAt: null };
   #connection: SqliteConnection | undefined;
+  #lock: SqliteFileLock | undefined;
 
   constructor(
     readonly config: SqliteTargetConfig,
@@ -65,6 +67,8 @@ export class SqliteTarget {
   close(): Promise<void> {
     this.#connection?.sqlite.close();
     this.#connection = undefined;
+    this.#lock?.release();
+    this.#lock = undefined;
     return Promise.resolve();
   }
 
@@ -76,8 +80,18 @@ export class SqliteTarget {
 
   #open(): SqliteConnection {
     const file = this.config.file;
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const sqlite = new Database(file);
+    if (file !== ':memory:') {
+      mkdirSync(dirname(file), { recursive: true });
+      this.#lock ??= lockSqliteFile(file);
+    }
+    let sqlite: Database.Database;
+    try {
+      sqlite = new Database(file);
+    } catch (error) {
+      this.#lock?.release();
+      this.#lock = undefined;
+      throw error;
+    }
     try {
       // WAL lets readers (queries, subscriptions) proceed while a job writes.
       sqlite.pragma('journal_mode = WAL');
@@ -89,6 +103,8 @@ export class SqliteTarget {
       return { sqlite, db };
     } catch (error) {
       sqlite.close();
+      this.#lock?.release();
+      this.#lock = undefined;
       throw error;
     }
   }

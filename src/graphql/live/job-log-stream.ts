@@ -47,6 +47,16 @@ export class JobLogStream extends LiveStream<LogBatch> {
         if (isFinal(job.status)) stream.#onEnded();
       }),
     );
+    stream.onClose(
+      deps.live.onResync(() => {
+        // Lines and the job's end may have been missed: the store has both.
+        stream.#fallBehind(false);
+        void deps.executor.get(jobId).then(
+          (job) => job && isFinal(job.status) && stream.#onEnded(),
+          () => undefined,
+        );
+      }),
+    );
     stream.onClose(deps.live.track(stream));
     try {
       const job = await deps.executor.get(jobId);

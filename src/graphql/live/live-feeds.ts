@@ -61,6 +61,7 @@ export class LiveFeeds {
   readonly #logListeners = new Map<string, Set<Listener<LogBatch & Shareable>>>();
   readonly #jobListeners = new Map<string, Set<Listener<JobStatusEvent & Shareable>>>();
   readonly #allJobListeners = new Set<Listener<JobStatusEvent & Shareable>>();
+  readonly #resyncListeners = new Set<() => void>();
   readonly #streams = new Set<Closable>();
   readonly #off: (() => void)[];
   #closed = false;
@@ -90,6 +91,9 @@ export class LiveFeeds {
         for (const listener of [...(listeners ?? [])]) listener(event);
         for (const listener of [...this.#allJobListeners]) listener(event);
       }),
+      bus.on('liveResync', () => {
+        for (const listener of [...this.#resyncListeners]) listener();
+      }),
     ];
   }
 
@@ -106,6 +110,12 @@ export class LiveFeeds {
     if (jobId !== null) return addTo(this.#jobListeners, jobId, listener);
     this.#allJobListeners.add(listener);
     return () => this.#allJobListeners.delete(listener);
+  }
+
+  /** Live events may have been lost (cluster mode, a Redis reconnect): read the store again. */
+  onResync(listener: () => void): () => void {
+    this.#resyncListeners.add(listener);
+    return () => this.#resyncListeners.delete(listener);
   }
 
   /** Registers an open stream so that `close()` can end it; returns the function that forgets it. */

@@ -20,5 +20,6 @@ import './backfills.js';
 import './trade-days.js';
 import './market-data.js';
 import './offline-calendar.js';
+import './processes.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

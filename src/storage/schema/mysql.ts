@@ -55,6 +55,10 @@ export const jobs = mysqlTable(
      * (NULLs do not collide, so failed and cancelled runs hold nothing).
      */
     partitionClaim: varchar('partition_claim', { length: 220 }),
+    /** Cluster mode: the server_process that claimed the job (null while it waits to be claimed). */
+    claimedBy: varchar('claimed_by', { length: 36 }),
+    /** Cluster mode: a cancel asked for on another process; the claiming process acts on it. */
+    cancelRequested: text('cancel_requested'),
   },
   (t) => [
     index('jobs_status_id').on(t.status, t.id),
@@ -62,8 +66,19 @@ export const jobs = mysqlTable(
     uniqueIndex('jobs_idempotency_key').on(t.idempotencyKey),
     uniqueIndex('jobs_partition_claim').on(t.partitionClaim),
     index('jobs_origin_partition').on(t.originName, t.partitionDay),
+    index('jobs_claimed_by_status').on(t.claimedBy, t.status),
   ],
 );
+
+/** Cluster mode: the server processes sharing this control database, with their heartbeats. */
+export const serverProcess = mysqlTable('server_process', {
+  id: varchar('id', { length: 36 }).primaryKey(),
+  host: varchar('host', { length: 255 }).notNull(),
+  pid: int('pid').notNull(),
+  startedAt: bigint('started_at', { mode: 'number' }).notNull(),
+  heartbeatAt: bigint('heartbeat_at', { mode: 'number' }).notNull(),
+  stopping: boolean('stopping').notNull().default(false),
+});
 
 export const jobLogLines = mysqlTable(
   'job_log_lines',

@@ -34,6 +34,8 @@ export const jobs = sqliteTable(
     idempotencyKey: text('idempotency_key'),
     partitionDay: text('partition_day'),
     partitionClaim: text('partition_claim'),
+    claimedBy: text('claimed_by'),
+    cancelRequested: text('cancel_requested'),
   },
   (t) => [
     index('jobs_status_id').on(t.status, t.id),
@@ -41,8 +43,19 @@ export const jobs = sqliteTable(
     uniqueIndex('jobs_idempotency_key').on(t.idempotencyKey),
     uniqueIndex('jobs_partition_claim').on(t.partitionClaim),
     index('jobs_origin_partition').on(t.originName, t.partitionDay),
+    index('jobs_claimed_by_status').on(t.claimedBy, t.status),
   ],
 );
+
+/** Cluster mode only runs on MySQL; the table is here so both schemas stay alike. */
+export const serverProcess = sqliteTable('server_process', {
+  id: text('id').primaryKey(),
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  startedAt: integer('started_at').notNull(),
+  heartbeatAt: integer('heartbeat_at').notNull(),
+  stopping: integer('stopping', { mode: 'boolean' }).notNull().default(false),
+});
 
 export const jobLogLines = sqliteTable(
   'job_log_lines',
