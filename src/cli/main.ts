@@ -89,7 +89,7 @@ export async function runCli(
       case 'resume':
         return await scheduleActionCommand(client, terminal, command, one('SCHEDULE'));
       case 'backfill':
-        return backfillCommand();
+        return await backfillCommand(client, terminal, one('SCHEDULE'), values);
       case 'calendar':
         return await calendarCommand(client, terminal, values);
       default:

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_DASHBOARD_DIR } from '../../src/dashboard/serve-dashboard.js';
 import { gql } from '../graphql/support.js';
+import { tradeDayTable, upsertRows } from '../../src/storage/upsert/index.js';
 import { waitForJob } from '../support/jobs.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { openBrowser, type TestBrowser } from './browser.js';
@@ -150,7 +151,58 @@ describe('the dashboard in a real browser', () => {
     assert.deepEqual(b.errors, []);
   });
 
-  void it.todo(
-    'the coverage heat map shows a backfilled range (needs partitions and backfill in the API)',
-  );
+  it('the coverage heat map shows a backfilled range, started from the map, with live progress', async () => {
+    // A partitioned schedule and a stored week of March 2024 (a weekend in it).
+    const schedules = join(t.dir, 'scheduled-jobs');
+    mkdirSync(schedules, { recursive: true });
+    writeFileSync(
+      join(schedules, 'bars.json'),
+      JSON.stringify({
+        pipeline_structure: {
+          lines: {
+            component_class_name: 'TestPacedLines',
+            pre_component_name: '',
+            component_arguments: { lines: 2 },
+          },
+        },
+        trigger: { type: 'date', arguments: { run_date: '2099-01-01 00:00:00' } },
+        partitions: { by: 'trading_day' },
+      }),
+    );
+    const week = ['2024-03-04', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-08'];
+    await upsertRows(
+      [t.app.targets.control()],
+      tradeDayTable,
+      [...week, '2024-03-09', '2024-03-10'].map((d, i) => ({
+        calendarDate: d,
+        isTradingDay: i < 5,
+        source: 'test',
+      })),
+    );
+    await t.app.scheduler.reload();
+
+    await b.page.goto(`${t.url}/#/schedules`);
+    const map = b.page.locator('[data-testid=coverage-bars]');
+    await map.waitFor();
+    const year = Number(await map.locator('[data-testid=coverage-year]').textContent());
+    for (let y = year; y > 2024; y -= 1) await map.locator('button[name=previous-year]').click();
+    await map.locator('[data-testid=coverage-year]', { hasText: '2024' }).waitFor();
+    await map.locator('[data-date="2024-03-04"][data-status=MISSING]').waitFor();
+    await map.locator('[data-date="2024-03-04"]').click();
+    await map.locator('[data-date="2024-03-08"]').click();
+    await map
+      .locator('[data-testid=coverage-range]', { hasText: '2024-03-04 to 2024-03-08' })
+      .waitFor();
+    await map.locator('button[name=backfill]').click();
+    await map.locator('[data-testid=backfill-progress][data-status=FINISHED]').waitFor();
+    await map.locator('[data-date="2024-03-08"][data-status=FINISHED]').waitFor();
+    assert.equal(
+      await map.locator('[data-testid=coverage-map] [data-status=FINISHED]').count(),
+      week.length,
+    );
+    const jobs = await t.app.executor.list({ originName: 'bars', limit: 100 });
+    assert.deepEqual(jobs.map((j) => j.partition).sort(), week);
+    await b.screenshot('coverage');
+    assert.deepEqual(b.errors, []);
+  });
 });

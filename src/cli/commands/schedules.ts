@@ -2,7 +2,7 @@ import { triggerInWords } from '../../dashboard/shared/trigger-in-words.js';
 import { CliError, EXIT } from '../cli-errors.js';
 import type { GraphQLClient } from '../graphql-client.js';
 import { JOB_FIELDS, printJob, type JobView } from '../job-fields.js';
-import { table, type Terminal } from '../terminal.js';
+import { progressBar, table, type Terminal } from '../terminal.js';
 
 interface ScheduleView {
   name: string;
@@ -92,10 +92,70 @@ export async function scheduleActionCommand(
   return EXIT.failed;
 }
 
-/** `fda backfill`: the server's API has no backfill yet (the partitions issue brings it). */
-export function backfillCommand(): never {
-  throw new CliError(
-    'backfill: this server has no backfill mutation yet (it comes with partitioned schedules); run the schedule for one day with "fda run SCHEDULE"',
-    EXIT.invalid,
+interface BackfillView {
+  id: string;
+  schedule: string;
+  from: string;
+  to: string;
+  status: string;
+  total: number;
+  done: number;
+  failed: number;
+  running: number;
+  waiting: number;
+  error: string | null;
+}
+
+const BACKFILL_FIELDS = 'id schedule from to status total done failed running waiting error';
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * `fda backfill SCHEDULE --from D --to D [--follow]`: one run per trading day not yet done. With
+ * `--follow`, a progress line per change until it ends; exit 0 when every day finished, 1 when
+ * one failed or it was cancelled.
+ */
+export async function backfillCommand(
+  client: GraphQLClient,
+  terminal: Terminal,
+  schedule: string,
+  options: { from?: string | undefined; to?: string | undefined; follow: boolean },
+): Promise<number> {
+  const { from, to } = options;
+  if (!from || !to || !DAY.test(from) || !DAY.test(to))
+    throw new CliError('backfill: --from and --to are required, as YYYY-MM-DD', EXIT.invalid);
+  const data = await client.request<{
+    backfill: ({ __typename: 'Backfill' } & BackfillView) | { __typename: string; message: string };
+  }>(
+    `mutation ($schedule: String!, $from: Date!, $to: Date!) {
+      backfill(schedule: $schedule, from: $from, to: $to) {
+        __typename ... on Backfill { ${BACKFILL_FIELDS} } ... on Error { message } } }`,
+    { schedule, from, to },
   );
+  const answer = data.backfill;
+  if (answer.__typename !== 'Backfill') {
+    if (terminal.json) terminal.data(answer);
+    terminal.problem(`backfill ${schedule}: ${(answer as { message: string }).message}`);
+    return answer.__typename === 'InvalidInput' ? EXIT.invalid : EXIT.failed;
+  }
+  let backfill = answer as BackfillView;
+  // While following, one JSON document per line.
+  const show = (b: BackfillView) => {
+    if (terminal.json) terminal.data(b, !options.follow);
+    else
+      terminal.line(
+        `backfill ${b.id} ${b.schedule} ${b.from}..${b.to} ${terminal.status(b.status)} ${progressBar(b.done + b.failed, b.total)} ${b.done}/${b.total} done, ${b.failed} failed, ${b.running} running, ${b.waiting} waiting${b.error ? ` — ${b.error}` : ''}`,
+      );
+  };
+  show(backfill);
+  if (!options.follow) return EXIT.ok;
+  const updates = client.subscribe<{
+    backfillProgress: { backfill: BackfillView };
+  }>(`subscription ($id: ID!) { backfillProgress(id: $id) { backfill { ${BACKFILL_FIELDS} } } }`, {
+    id: backfill.id,
+  });
+  for await (const update of updates) {
+    backfill = update.backfillProgress.backfill;
+    show(backfill);
+  }
+  return backfill.status === 'FINISHED' ? EXIT.ok : EXIT.failed;
 }

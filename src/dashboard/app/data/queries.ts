@@ -27,7 +27,17 @@ export const RETRY_JOB = `mutation ($id: ID!) { retryJob(id: $id) {
 
 export const SCHEDULES = `{ schedules { name file enabled paused error
   trigger { type definition timeZone description } nextRunTimes(count: 5)
-  lastJob { id status submittedAt } runningJobIds } }`;
+  lastJob { id status submittedAt } runningJobIds partitions { lag } } }`;
+
+export const PARTITIONS = `query ($schedule: String!, $from: Date!, $to: Date!) {
+  partitions(schedule: $schedule, from: $from, to: $to) { partition status rowsWritten job { id } } }`;
+
+export const START_BACKFILL = `mutation ($schedule: String!, $from: Date!, $to: Date!) {
+  backfill(schedule: $schedule, from: $from, to: $to) {
+    __typename ... on Backfill { id total } ... on Error { message } } }`;
+
+export const BACKFILL_PROGRESS = `subscription ($id: ID!) { backfillProgress(id: $id) {
+  total done failed running waiting backfill { id status error } } }`;
 
 export const RUN_SCHEDULE = `mutation ($name: String!) { runSchedule(name: $name) {
   __typename ... on Job { id } ... on Error { message } } }`;

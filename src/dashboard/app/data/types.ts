@@ -52,6 +52,24 @@ export interface ScheduleView {
   nextRunTimes: string[];
   lastJob: { id: string; status: JobStatus; submittedAt: string } | null;
   runningJobIds: string[];
+  /** Set for a partitioned schedule. */
+  partitions: { lag: number } | null;
+}
+
+export interface PartitionView {
+  partition: string;
+  status: 'MISSING' | 'WAITING' | 'RUNNING' | 'FINISHED' | 'FAILED';
+  rowsWritten: number | null;
+  job: { id: string } | null;
+}
+
+export interface BackfillProgressView {
+  total: number;
+  done: number;
+  failed: number;
+  running: number;
+  waiting: number;
+  backfill: { id: string; status: string; error: string | null };
 }
 
 export interface StorageTargetView {

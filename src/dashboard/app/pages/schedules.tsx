@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { triggerInWords } from '../../shared/trigger-in-words';
+import { ScheduleCoverage } from '../components/schedule-coverage';
 import { ErrorNote, formatTime, StatusBadge } from '../components/status-badge';
 import { useApi, useQuery } from '../data/hooks';
 import { PAUSE_SCHEDULE, RESUME_SCHEDULE, RUN_SCHEDULE, SCHEDULES } from '../data/queries';
@@ -8,7 +9,7 @@ import { jobHref } from '../router';
 
 /**
  * Each schedule: its trigger in words, next 5 firings, last job, pause / resume / run now.
- * The coverage heat map of partitioned schedules goes in <ScheduleCoverage> (see README.md).
+ * A partitioned schedule also shows its coverage heat map and a backfill form (ScheduleCoverage).
  */
 export function SchedulesPage({ has }: { has: (field: string) => boolean }) {
   const api = useApi();
@@ -93,16 +94,10 @@ export function SchedulesPage({ has }: { has: (field: string) => boolean }) {
               Run now
             </button>
           </div>
-          <ScheduleCoverage schedule={s} available={has('partitions')} />
+          {has('partitions') && s.partitions && <ScheduleCoverage schedule={s} />}
         </article>
       ))}
       {data && data.schedules.length === 0 && <p class="muted">no schedules</p>}
     </section>
   );
-}
-
-/** Where the coverage heat map and the backfill form go once the API has `partitions` and `backfill`. */
-function ScheduleCoverage({ available }: { schedule: ScheduleView; available: boolean }) {
-  if (!available) return null;
-  return <p class="muted">This server has partitions; the coverage heat map is not built yet.</p>;
 }
