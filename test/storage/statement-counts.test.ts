@@ -109,7 +109,10 @@ describe(
         [again.result.inserted, again.result.updated, again.result.unchanged],
         [0, 0, 13_000],
       );
-      assert.equal(again.server.Questions, server.Questions);
+      // Our own count is exact; the server's global counters can be nudged by a query of
+      // another connection landing in the measured window, so they are held to the bound.
+      assert.equal(again.result.statements, result.statements);
+      assert.ok(again.server.Questions <= 10, `the server counted ${again.server.Questions}`);
     });
   },
 );
