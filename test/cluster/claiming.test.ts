@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { redisSkipReason } from '../support/redis.js';
 import { after, before, describe, it } from 'node:test';
 import { gql, until } from '../graphql/support.js';
 import { mysqlSkipReason } from '../support/mysql.js';
@@ -18,7 +19,7 @@ const PROCESSES = `{ processes { id host pid heartbeatAt stopping runningJobIds 
 
 describe(
   'three server processes on one control database',
-  { skip: await mysqlSkipReason() },
+  { skip: (await mysqlSkipReason()) || (await redisSkipReason()) },
   () => {
     let cluster: TestCluster;
     before(async () => {
