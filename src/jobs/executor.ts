@@ -347,6 +347,11 @@ export class Executor {
     return out;
   }
 
+  /** A job read from the store, in its live state when it is still active here. */
+  live(stored: Job): Job {
+    return this.#live(stored);
+  }
+
   #live(stored: Job): Job {
     const active = this.#active(stored.id);
     return active ? snapshotJob(active) : stored;

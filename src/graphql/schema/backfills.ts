@@ -5,13 +5,29 @@ import type { Job } from '../../jobs/job.js';
 import {
   BACKFILL_STATUSES,
   type Backfill,
+  type BackfillCounts,
   type BackfillPartition,
 } from '../../schedule/backfills/backfill.js';
+import type { GraphQLContext } from '../context.js';
 import { BackfillProgressStream } from '../live/backfill-progress-stream.js';
 import { builder } from '../builder.js';
 import { JobRef } from './jobs.js';
 
 const MAX_BACKFILLS = 1000;
+
+/**
+ * One count per backfill object a response resolves: the four count fields share it, instead of
+ * each reading every partition's job again.
+ */
+const countsOf = new WeakMap<Backfill, Promise<BackfillCounts>>();
+function counts(backfill: Backfill, app: GraphQLContext['app']): Promise<BackfillCounts> {
+  let pending = countsOf.get(backfill);
+  if (!pending) {
+    pending = app.backfills.counts(backfill);
+    countsOf.set(backfill, pending);
+  }
+  return pending;
+}
 
 const BackfillStatusEnum = builder.enumType('BackfillStatus', {
   description:
@@ -58,18 +74,18 @@ export const BackfillRef = builder.objectRef<Backfill>('Backfill').implement({
     }),
     done: t.int({
       description: 'Partitions whose job finished (this backfill’s, or one that already held it).',
-      resolve: async (b, _a, { app }) => (await app.backfills.counts(b)).done,
+      resolve: async (b, _a, { app }) => (await counts(b, app)).done,
     }),
     failed: t.int({
       description: 'Partitions whose job failed or was cancelled.',
-      resolve: async (b, _a, { app }) => (await app.backfills.counts(b)).failed,
+      resolve: async (b, _a, { app }) => (await counts(b, app)).failed,
     }),
-    running: t.int({ resolve: async (b, _a, { app }) => (await app.backfills.counts(b)).running }),
+    running: t.int({ resolve: async (b, _a, { app }) => (await counts(b, app)).running }),
     waiting: t.int({
       description: 'Partitions waiting: submitted and queued, or not yet submitted.',
       resolve: async (b, _a, { app }) => {
-        const counts = await app.backfills.counts(b);
-        return counts.waiting + counts.pending;
+        const c = await counts(b, app);
+        return c.waiting + c.pending;
       },
     }),
     partitions: t.field({

@@ -53,8 +53,10 @@ builder.queryFields((t) => ({
         );
       const jobs = await app.store.partitionJobs(schedule, from, to);
       // Live states for jobs still active: the store lags a running job's changes.
-      const live = await Promise.all(jobs.map(async (j) => (await app.executor.get(j.id)) ?? j));
-      return partitionEntries(days, live);
+      return partitionEntries(
+        days,
+        jobs.map((j) => app.executor.live(j)),
+      );
     },
   }),
 }));
