@@ -6,7 +6,10 @@
  * streamed through upsertBatches (RSS growth; `FDA_BENCH_STREAM_ROWS`, default 10× the rows) and
  * two targets at once against one after the other. Locally and through the delay proxy.
  */
+import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import pino from 'pino';
 import { Secret } from '../../src/config/secret.js';
@@ -14,20 +17,16 @@ import type { BulkLoadMode } from '../../src/config/storage-config.js';
 import { MysqlTarget } from '../../src/storage/mysql-target.js';
 import { loadDataStream } from '../../src/storage/upsert/load-data-encoder.js';
 import { loadDataStatement } from '../../src/storage/upsert/load-data-statements.js';
-import {
-  dailyBarTable,
-  upsertBatches,
-  upsertRows,
-  type DailyBarRow,
-} from '../../src/storage/upsert/index.js';
+import { dailyBarTable, upsertRows, type DailyBarRow } from '../../src/storage/upsert/index.js';
 import type { MariadbInstance } from '../../test/support/mariadb-instance.js';
 import type { BenchContext } from '../bench-module.js';
+import { bars, DAYS, tenthChanged } from './bar-rows.js';
 import type { DelayProxy } from './delay-proxy.js';
 
 const ROWS = Number(process.env.FDA_BENCH_BAR_ROWS ?? 1_000_000);
 const STREAM_ROWS = Number(process.env.FDA_BENCH_STREAM_ROWS ?? ROWS * 10);
-const DAYS = 250;
 const STREAM_BATCH = 10_000;
+const STREAM_CHILD = fileURLToPath(new URL('./stream-child.ts', import.meta.url));
 
 type Case = 'empty' | 'unchanged' | '10% changed';
 interface Figure {
@@ -69,7 +68,7 @@ export async function benchDailyBars(
   const truncate = (database: string) => monitor.query(`TRUNCATE ${database}.daily_bar`);
   try {
     const data = bars(ROWS);
-    const changed = data.map((r, i) => (i % 10 === 0 ? { ...r, close: '1.0001' } : r));
+    const changed = tenthChanged(data);
     const figures: Figure[] = [];
     context.log(
       `\ndaily_bar, ${ROWS.toLocaleString('en-US')} rows (${ROWS / DAYS} codes × ${DAYS} days):`,
@@ -127,25 +126,16 @@ export async function benchDailyBars(
       `  ${STREAM_ROWS.toLocaleString('en-US')} rows streamed in batches of ${STREAM_BATCH.toLocaleString('en-US')}:`,
     );
     await truncate('bars_pair_a');
-    const rssBefore = process.memoryUsage().rss;
-    let rssPeak = rssBefore;
-    started = performance.now();
-    const [streamed] = await upsertBatches([a], dailyBarTable, streamBars(STREAM_ROWS), {
-      onBatch: () => {
-        rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-      },
-    });
-    const streamMs = performance.now() - started;
-    if (!streamed?.ok) throw new Error(`stream: ${streamed?.error}`);
-    const growthMb = (rssPeak - rssBefore) / 1024 / 1024;
+    const streamed = await streamInChild(instance, a.config.database);
+    const growthMb = (streamed.peak - streamed.idle) / 1024 / 1024;
     context.log(
-      `    ${(streamMs / 1000).toFixed(1)} s, RSS growth ${growthMb.toFixed(0)} MB, ${streamed.statements} statements`,
+      `    ${streamed.seconds.toFixed(1)} s, RSS growth ${growthMb.toFixed(0)} MB, ${streamed.statements} statements`,
     );
 
     return report(
       figures,
       { concurrentMs, sequentialMs },
-      { ms: streamMs, growthMb, statements: streamed.statements },
+      { ms: streamed.seconds * 1000, growthMb, statements: streamed.statements },
     );
   } finally {
     await Promise.all(targets.map((t) => t.close()));
@@ -216,7 +206,7 @@ function report(
         `| ${f.path} | ${f.method} | ${f.case} | ${(f.ms / 1000).toFixed(2)} s | ${ratio(f).toFixed(2)} | ${f.statements} |`,
     ),
     '',
-    `Streamed: ${STREAM_ROWS.toLocaleString('en-US')} rows in batches of ${STREAM_BATCH.toLocaleString('en-US')} through \`upsertBatches\`, ${(stream.ms / 1000).toFixed(1)} s, peak RSS growth ${stream.growthMb.toFixed(0)} MB. ` +
+    `Streamed: ${STREAM_ROWS.toLocaleString('en-US')} rows in batches of ${STREAM_BATCH.toLocaleString('en-US')} through \`upsertBatches\` into an empty table, in a process of its own (bench/storage/stream-child.ts), ${(stream.ms / 1000).toFixed(1)} s; growth is its peak resident size (VmHWM) minus its resident size once connected: ${stream.growthMb.toFixed(0)} MB. ` +
       `Two targets (same server): at once ${(pair.concurrentMs / 1000).toFixed(2)} s, one after the other ${(pair.sequentialMs / 1000).toFixed(2)} s.`,
   ];
   return {
@@ -269,35 +259,35 @@ function barTarget(
   );
 }
 
-function bar(code: number, day: number): DailyBarRow {
-  const price = `${10 + (code % 90)}.${String((day * 37) % 10_000).padStart(4, '0')}`;
-  return {
-    code: `sh.${String(600000 + code)}`,
-    tradeDate: new Date(Date.UTC(2000, 0, 3) + day * 86_400_000).toISOString().slice(0, 10),
-    open: price,
-    high: price,
-    low: price,
-    close: price,
-    preclose: price,
-    volume: 1_000_000 + day,
-    amount: `${123456789 + day}.1234`,
-    turn: '0.123456',
-    pctChg: '-1.5',
-    tradeStatus: 1,
-    isSt: false,
-  };
+interface StreamOutcome {
+  seconds: number;
+  idle: number;
+  peak: number;
+  statements: number;
+  written: number;
 }
 
-function bars(count: number): DailyBarRow[] {
-  return Array.from({ length: count }, (_, i) => bar(Math.floor(i / DAYS), i % DAYS));
-}
-
-/** Rows made batch by batch, as a streaming producer would: never all in memory. */
-function* streamBars(count: number): Generator<DailyBarRow[]> {
-  for (let start = 0; start < count; start += STREAM_BATCH) {
-    const batch: DailyBarRow[] = [];
-    for (let i = start; i < Math.min(count, start + STREAM_BATCH); i++)
-      batch.push(bar(Math.floor(i / DAYS), i % DAYS));
-    yield batch;
-  }
+async function streamInChild(instance: MariadbInstance, database: string): Promise<StreamOutcome> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', STREAM_CHILD],
+    {
+      env: {
+        ...process.env,
+        FDA_STREAM_TARGET: JSON.stringify({
+          host: instance.host,
+          port: instance.port,
+          user: instance.user,
+          database,
+        }),
+        FDA_STREAM_ROWS: String(STREAM_ROWS),
+        FDA_STREAM_BATCH: String(STREAM_BATCH),
+      },
+      maxBuffer: 1024 * 1024,
+    },
+  );
+  const outcome = JSON.parse(stdout.trim().split('\n').at(-1)!) as StreamOutcome;
+  if (outcome.written !== STREAM_ROWS)
+    throw new Error(`stream wrote ${outcome.written} of ${STREAM_ROWS} rows`);
+  return outcome;
 }

@@ -14,6 +14,7 @@ import { startMariadbInstance, type MariadbInstance } from '../../test/support/m
 import type { BenchContext, BenchModule, BenchOutcome } from '../bench-module.js';
 import { benchDailyBars } from './daily-bar-bench.js';
 import { startDelayProxy, type DelayProxy } from './delay-proxy.js';
+import { benchSqliteBars } from './sqlite-bench.js';
 import {
   drizzleBuilder,
   loadData,
@@ -134,10 +135,11 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
     context.log('\ntwo targets through the proxy, concurrently and one after the other:');
     const concurrency = await measureConcurrency(instance, proxy, closers, context);
     const bars = await benchDailyBars(instance, proxy, context);
+    const sqlite = await benchSqliteBars(context);
     const outcome = report(serverVersion, measurements, concurrency);
     return {
-      markdown: [outcome.markdown, ...bars.markdown].join('\n'),
-      missed: [...outcome.missed, ...bars.missed],
+      markdown: [outcome.markdown, ...bars.markdown, ...sqlite.markdown].join('\n'),
+      missed: [...outcome.missed, ...bars.missed, ...sqlite.missed],
     };
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);

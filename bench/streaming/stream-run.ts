@@ -5,7 +5,7 @@
  * line: rows, seconds, idle resident size and the peak (the kernel's high-water mark, VmHWM, so a
  * peak between two samples is not missed).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,19 +14,13 @@ import { Writable } from 'node:stream';
 import { buildApp } from '../../src/app/build-app.js';
 import { loadAppConfig } from '../../src/app/config.js';
 import { waitForJob } from '../../test/support/jobs.js';
+import { residentBytes } from '../storage/process-memory.js';
 
 const form = process.env.FDA_STREAM_FORM as 'array' | 'stream';
 const rows = Number(process.env.FDA_STREAM_ROWS);
 const batchSize = Number(process.env.FDA_STREAM_BATCH);
 const mysqlTarget = JSON.parse(process.env.FDA_STREAM_MYSQL ?? '{}') as Record<string, unknown>;
 
-const statusKb = (field: 'VmRSS' | 'VmHWM'): number => {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(
-    readFileSync('/proc/self/status', 'utf8'),
-  );
-  if (!match) throw new Error(`no ${field} in /proc/self/status`);
-  return Number(match[1]) * 1024;
-};
 
 const dir = mkdtempSync(join(tmpdir(), 'fda-bench-stream-'));
 try {
@@ -55,7 +49,7 @@ try {
   // The target is connected and migrated before the idle reading, so it is not counted as growth.
   await app.targets.get('bench').connect();
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const idle = statusKb('VmRSS');
+  const idle = residentBytes('VmRSS');
   const started = performance.now();
   const submitted = await app.executor.submit({
     steps: [
@@ -82,7 +76,7 @@ try {
   if (!submitted.ok) throw new Error(JSON.stringify(submitted.problems));
   const job = await waitForJob(app, submitted.job.id, 3_600_000);
   const seconds = (performance.now() - started) / 1000;
-  const peak = statusKb('VmHWM');
+  const peak = residentBytes('VmHWM');
   if (job.status !== 'FINISHED') throw new Error(`job ${job.status}: ${job.error}`);
   const storager = job.steps[2]!;
   const [target] = (

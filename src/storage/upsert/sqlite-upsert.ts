@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { canonicalDecimal } from './decimal-text.js';
+import type Database from 'better-sqlite3';
 import type { SqliteTarget } from '../sqlite-target.js';
 import type { AttemptContext, Phase } from './attempt-context.js';
 import { insertColumnNames, type UpsertColumn, type UpsertTable } from './upsert-table.js';
@@ -16,9 +17,8 @@ const dialect = new SQLiteSyncDialect();
  * better-sqlite3 is synchronous, so the transaction cannot interleave with the job store's own
  * writes on the same connection; the abort signal is honoured before it starts.
  *
- * Counting is exact: the table's row count before and after (inside the transaction) gives the
- * inserted rows; SQLite's `changes` counts inserted plus updated rows, since the WHERE skips
- * unchanged ones.
+ * Counting is exact: SQLite's `changes` counts inserted plus updated rows, since the WHERE skips
+ * unchanged ones; the inserted ones are those the transaction added (see `insertedRows`).
  *
  * The statement's text comes from Drizzle (table and column names from its definitions); values
  * are bound as parameters to the statement prepared once per batch: building one Drizzle
@@ -41,15 +41,14 @@ export async function writeSqliteOnce<Row>(
     table.changedAt?.sqlite === 'epoch-s'
       ? Math.floor(changedAt.getTime() / 1000)
       : changedAt.getTime();
-  const countRows = sql`SELECT count(*) AS n FROM ${table.sqlite}`;
 
   phase.current = 'BEGIN';
   context.countStatement();
   try {
     return db.transaction(
-      (tx) => {
+      () => {
         context.countStatement();
-        const before = tx.get<{ n: number }>(countRows).n;
+        const inserted = insertedRows(sqlite, table);
         let changes = 0;
         // One statement for the batch, prepared once and run per row: SQLite compiles it once,
         // and binding one row's values costs less than building a statement for many.
@@ -64,10 +63,14 @@ export async function writeSqliteOnce<Row>(
         }
         context.progress(rows.length);
         context.countStatement();
-        const inserted = tx.get<{ n: number }>(countRows).n - before;
+        const insertedCount = inserted();
         phase.current = 'COMMIT';
         context.countStatement();
-        return { inserted, updated: changes - inserted, unchanged: rows.length - changes };
+        return {
+          inserted: insertedCount,
+          updated: changes - insertedCount,
+          unchanged: rows.length - changes,
+        };
       },
       { behavior: 'immediate' },
     );
@@ -76,6 +79,42 @@ export async function writeSqliteOnce<Row>(
     throw error;
   }
 }
+
+/**
+ * Reads, before the rows are written, what tells the inserted ones apart afterwards; returns the
+ * count for after. SQLite gives a new row the rowid one above the table's largest (unless that is
+ * the largest integer, when it picks at random), and the upsert never sets a rowid, so the rows
+ * above the largest rowid before are exactly the inserted ones: an index range of the new rows,
+ * where counting the whole table before and after would read every row of it for each batch.
+ * A table whose key is a single integer column has that key as its rowid (its values come from
+ * the rows), so it is counted whole. Rowids are read as BigInt: they may pass 2^53.
+ */
+function insertedRows<Row>(sqlite: Database.Database, table: UpsertTable<Row>): () => number {
+  const name = `"${table.name}"`;
+  const count = (where = '', ...values: bigint[]) =>
+    Number(
+      (
+        sqlite
+          .prepare(`SELECT count(*) AS n FROM ${name}${where}`)
+          .safeIntegers()
+          .get(...values) as { n: bigint }
+      ).n,
+    );
+  const largest =
+    (
+      sqlite.prepare(`SELECT max(rowid) AS id FROM ${name}`).safeIntegers().get() as {
+        id: bigint | null;
+      }
+    ).id ?? 0n;
+  const keyIsRowid = table.key.length === 1 && table.key[0]!.kind === 'integer';
+  if (keyIsRowid || largest === MAX_ROWID) {
+    const before = count();
+    return () => count() - before;
+  }
+  return () => count(' WHERE rowid > ?', largest);
+}
+
+const MAX_ROWID = 9_223_372_036_854_775_807n;
 
 /** The statement for `rowCount` rows, with a `?` for each value. */
 function statementText<Row>(table: UpsertTable<Row>, rowCount: number, width: number): string {
