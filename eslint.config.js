@@ -14,6 +14,7 @@ export default tseslint.config(
       'schema/',
       'coverage/',
       '.tmp/',
+      '.probe/',
       'dist/',
       'test-output/',
     ],

@@ -17,7 +17,7 @@ import { overheadBench } from './graphql-overhead.js';
 import { responsivenessBench } from './graphql-responsiveness.js';
 import { loadBench } from './load.js';
 import { memoryBench } from './memory.js';
-import { dailyBarsFetchBench } from './daily-bars-fetch.js';
+import { dailyBarsBench } from './daily-bars.js';
 import { streamingBench } from './streaming.js';
 import { clusterBench } from './cluster.js';
 
@@ -31,7 +31,7 @@ const modules: BenchModule[] = [
   overheadBench,
   loadBench,
   memoryBench,
-  dailyBarsFetchBench,
+  dailyBarsBench,
   streamingBench,
   clusterBench,
 ];

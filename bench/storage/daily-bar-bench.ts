@@ -219,7 +219,10 @@ const rateOf = (f: Figure) => ROWS / f.ms;
 const loadRate = (figures: readonly Figure[], path: Figure['path']) =>
   rateOf(figures.find((f) => f.path === path && f.method === 'LOAD DATA')!);
 
-async function plainLoadData(target: MysqlTarget, rows: readonly DailyBarRow[]): Promise<void> {
+export async function plainLoadData(
+  target: MysqlTarget,
+  rows: readonly DailyBarRow[],
+): Promise<void> {
   const { pool } = await target.connect();
   const c = await pool.getConnection();
   try {
@@ -235,7 +238,7 @@ async function plainLoadData(target: MysqlTarget, rows: readonly DailyBarRow[]):
   }
 }
 
-function barTarget(
+export function barTarget(
   instance: MariadbInstance,
   port: number,
   database: string,

@@ -64,7 +64,7 @@ export async function benchSqliteBars(context: BenchContext): Promise<SqliteOutc
     };
     const plain = await open('plain');
     targets.push(plain);
-    await timed('plain INSERT', 'empty', () => plainInsert(plain, data));
+    await timed('plain INSERT', 'empty', () => plainSqliteInsert(plain, data));
     const ours = await open('ours');
     targets.push(ours);
     const write = (rows: DailyBarRow[]) => async () => {
@@ -108,7 +108,10 @@ function report(figures: readonly Figure[]): SqliteOutcome {
 }
 
 /** The limit: every row through one prepared INSERT with no conflict clause, one transaction. */
-async function plainInsert(target: SqliteTarget, rows: readonly DailyBarRow[]): Promise<void> {
+export async function plainSqliteInsert(
+  target: SqliteTarget,
+  rows: readonly DailyBarRow[],
+): Promise<void> {
   const { sqlite } = await target.connect();
   const names = insertColumnNames(dailyBarTable);
   const statement = sqlite.prepare(

@@ -21,7 +21,6 @@ const rows = Number(process.env.FDA_STREAM_ROWS);
 const batchSize = Number(process.env.FDA_STREAM_BATCH);
 const mysqlTarget = JSON.parse(process.env.FDA_STREAM_MYSQL ?? '{}') as Record<string, unknown>;
 
-
 const dir = mkdtempSync(join(tmpdir(), 'fda-bench-stream-'));
 try {
   writeFileSync(

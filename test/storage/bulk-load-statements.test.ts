@@ -46,7 +46,7 @@ describe('bulk-load statements for 1,000,000 rows', { skip: await mysqlSkipReaso
       [first.result.ok, first.result.inserted, first.result.error],
       [true, 1_000_000, null],
     );
-    assert.equal(first.server, 4, 'BEGIN, the empty check, LOAD DATA, COMMIT');
+    assert.equal(first.server, 4, 'BEGIN, the stored-keys check, LOAD DATA, COMMIT');
     assert.equal(first.result.statements, first.server, 'our count is the server’s');
 
     const changed = rows.map((r, i) => (i % 10 === 0 ? { ...r, close: '0.5' } : r));

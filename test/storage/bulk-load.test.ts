@@ -152,6 +152,15 @@ describe('bulk load and statements give the same rows', { skip: await mysqlSkipR
     const withCopies = [...rows.slice(0, 10), ...rows.slice(0, 5), ...fresh, ...fresh];
     assert.deepEqual(counts(await both(dailyBarTable, withCopies, now(4))), [true, 5, 1, 19, null]);
     await sameStored();
+    // First and last keys new, stored ones between (some changed): the direct load skips the
+    // stored keys, and the merge that follows updates the changed ones, in one transaction.
+    const edges = dailyBars(34, 100).slice(3300, 3302);
+    const between = rows.slice(40, 60).map((r, i) => (i % 4 === 0 ? { ...r, close: '2.2' } : r));
+    const mixed = await both(dailyBarTable, [edges[0]!, ...between, edges[1]!], now(5));
+    // Five closes changed, and rows[50] changed back from the 1.1 written above.
+    assert.deepEqual(counts(mixed), [true, 2, 6, 14, null]);
+    assert.equal(mixed.statements, 8, 'BEGIN, check, LOAD, CREATE, LOAD, merge, DROP, COMMIT');
+    await sameStored();
   });
 
   it('refuses a key given twice with different values, before writing anything', async () => {

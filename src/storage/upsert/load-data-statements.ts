@@ -21,12 +21,24 @@ export function stagingName<Row>(table: UpsertTable<Row>): string {
 }
 
 /**
- * Locks the table's end when it is empty (InnoDB locks the supremum), so nobody inserts until we
- * commit: an empty table takes LOAD DATA straight in, every row new.
+ * Whether any of `rows`' keys (the batch's first and last: a cheap guess whether the batch is new)
+ * is stored. No lock: the direct load that follows skips a key someone stored meanwhile, and the
+ * merge then handles it.
  */
-export function emptyCheckStatement<Row>(table: UpsertTable<Row>): string {
-  const first = table.key[0]!;
-  return text(sql`SELECT ${id(first.name)} FROM ${table.mysql} LIMIT 1 FOR UPDATE`);
+export function storedKeysStatement<Row>(
+  table: UpsertTable<Row>,
+  rows: readonly Row[],
+): { sql: string; values: unknown[] } {
+  const matches = rows.map((row) =>
+    sql.join(
+      table.key.map((c) => sql`${id(c.name)} = ${row[c.field] as string | number}`),
+      sql.raw(' AND '),
+    ),
+  );
+  const query = dialect.sqlToQuery(
+    sql`SELECT 1 FROM ${table.mysql} WHERE (${sql.join(matches, sql.raw(') OR ('))}) LIMIT 1`,
+  );
+  return { sql: query.sql, values: query.params };
 }
 
 /**

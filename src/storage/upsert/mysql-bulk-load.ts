@@ -6,11 +6,11 @@ import { loadDataStream } from './load-data-encoder.js';
 import {
   createStagingStatement,
   dropStagingStatement,
-  emptyCheckStatement,
   loadDataStatement,
   mergeStatement,
   parseInfo,
   stagingName,
+  storedKeysStatement,
 } from './load-data-statements.js';
 import { StatementGuard } from './statement-guard.js';
 import type { UpsertTable } from './upsert-table.js';
@@ -19,10 +19,13 @@ import { countsFromOkPacket, type WriteCounts } from './write-counts.js';
 /**
  * One attempt at writing rows to one MySQL target through LOAD DATA LOCAL INFILE, in one
  * transaction on a connection of its own:
- * - into an empty table (checked, and its end locked, in the transaction): LOAD DATA straight in;
- *   every row is new, except exact duplicates within the rows, which LOAD DATA skips;
- * - otherwise: LOAD DATA into a temporary staging table, then one merge that writes only new and
- *   changed rows (load-data-statements.ts says how it counts).
+ * - when neither the first nor the last row's key is stored (a first load, a new day's bars):
+ *   LOAD DATA straight into the table, which skips any key already there; when it skipped none,
+ *   every row was new and that is all (four statements);
+ * - otherwise (a re-write, or keys the direct load skipped): LOAD DATA into a temporary staging
+ *   table, then one merge that writes only new and changed rows (load-data-statements.ts says how
+ *   it counts); rows loaded straight in are stored as staged, so the merge counts them unchanged
+ *   and they are counted inserted from the direct load.
  * The rows are encoded as the server reads them, never as a whole file. An abort or a timeout
  * drops the connection (the server rolls back; the staging table goes with the session).
  * Conflicting duplicates never get here: `upsertRows` refuses them first.
@@ -58,45 +61,55 @@ export async function writeMysqlBulkOnce<Row>(
     );
     return result as T;
   };
-  try {
-    await run('BEGIN', 'START TRANSACTION');
-    const stored = await run<mysql.RowDataPacket[]>(
-      'checking for stored rows',
-      emptyCheckStatement(table),
-    );
-    const empty = stored.length === 0;
-    const into = empty ? table.name : stagingName(table);
-    if (!empty) await run('creating the staging table', createStagingStatement(table));
-    const load = await run<mysql.ResultSetHeader>('LOAD DATA', {
+  const load = async (into: string, reportProgress: boolean) => {
+    const loaded = await run<mysql.ResultSetHeader>('LOAD DATA', {
       sql: loadDataStatement(table, into, changedAt),
       infileStreamFactory: () => {
-        stream = loadDataStream(columns, rows, (done) => context.progress(done), maxAllowedPacket);
+        stream = loadDataStream(
+          columns,
+          rows,
+          reportProgress ? (done) => context.progress(done) : undefined,
+          maxAllowedPacket,
+        );
         return stream;
       },
     });
-    const loaded = parseInfo(load.info);
+    const info = parseInfo(loaded.info);
     // LOCAL turns duplicate keys into skipped rows with a warning each; any other warning means a
     // value was changed on the way, which must never pass silently.
-    if (loaded.warnings > loaded.skipped || loaded.records !== rows.length)
-      throw await unexpectedWarnings(connection, loaded.records, rows.length);
-    let counts: WriteCounts;
-    if (empty) {
-      // Only exact duplicates are skipped (conflicting ones were refused): each left the row as written.
-      counts = {
-        inserted: load.affectedRows,
-        updated: 0,
-        unchanged: rows.length - load.affectedRows,
-      };
-    } else {
+    if (info.warnings > info.skipped || info.records !== rows.length)
+      throw await unexpectedWarnings(connection, info.records, rows.length);
+    return { affectedRows: loaded.affectedRows, skipped: info.skipped };
+  };
+  try {
+    await run('BEGIN', 'START TRANSACTION');
+    const stored = await run<mysql.RowDataPacket[]>(
+      'checking for stored keys',
+      storedKeysStatement(table, [rows[0]!, rows[rows.length - 1]!]),
+    );
+    let direct = 0;
+    let merge = stored.length > 0;
+    if (!merge) {
+      // Likely all new (a first load, a new day): straight in. A key already stored is skipped
+      // (LOCAL), so nothing stored is overwritten; the merge below then compares those rows.
+      const loaded = await load(table.name, true);
+      direct = loaded.affectedRows;
+      merge = loaded.skipped > 0;
+    }
+    let counts: WriteCounts = { inserted: direct, updated: 0, unchanged: 0 };
+    if (merge) {
+      await run('creating the staging table', createStagingStatement(table));
+      await load(stagingName(table), direct === 0);
       const merged = await run<mysql.ResultSetHeader>(
         'merging the staged rows',
         mergeStatement(table),
       );
-      const selected = parseInfo(merged.info).records;
-      counts = countsFromOkPacket(selected, merged.affectedRows, merged.info);
-      counts.unchanged += rows.length - selected;
+      // Rows loaded straight in are stored as staged, so the merge leaves them unchanged.
+      counts = countsFromOkPacket(parseInfo(merged.info).records, merged.affectedRows, merged.info);
+      counts.inserted += direct;
       await run('dropping the staging table', dropStagingStatement(table));
     }
+    counts.unchanged = rows.length - counts.inserted - counts.updated;
     context.signal?.throwIfAborted();
     await run('COMMIT', 'COMMIT');
     committed = true;
