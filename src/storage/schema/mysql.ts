@@ -67,6 +67,8 @@ export const jobs = mysqlTable(
     uniqueIndex('jobs_idempotency_key').on(t.idempotencyKey),
     uniqueIndex('jobs_partition_claim').on(t.partitionClaim),
     index('jobs_origin_partition').on(t.originName, t.partitionDay),
+    // A schedule's lastJob: its newest job, read backwards from the first match, no sort.
+    index('jobs_origin_id').on(t.originName, t.id),
     index('jobs_claimed_by_status').on(t.claimedBy, t.status),
   ],
 );
