@@ -4,6 +4,7 @@ import * as sqliteSchema from '../storage/schema/sqlite.js';
 import { isDuplicateKey } from '../storage/duplicate-key.js';
 import type { SqlRunner } from '../storage/sql-runner.js';
 import { chunkLogLines } from './log-line-chunks.js';
+import { countJobsByStatus, type JobStats } from './job-stats.js';
 import { decodeJob, decodeLogLine, encodeJob, type JobRow, type LogLineRow } from './job-codec.js';
 import type { Job, JobStatus, LogLine, OriginType } from './job.js';
 
@@ -173,6 +174,11 @@ export class JobStore {
       sql`SELECT * FROM ${this.#t.jobs} ${where} ORDER BY ${sql.identifier('id')} DESC LIMIT ${filter.limit}`,
     );
     return rows.map(decodeJob);
+  }
+
+  /** Exact counts: waiting and running jobs now, ended ones since `since` (null: all stored). */
+  stats(since: Date | null): Promise<JobStats> {
+    return countJobsByStatus(this.db, since);
   }
 
   /** Jobs in a status, oldest first (used at start-up: interrupted and waiting jobs). */

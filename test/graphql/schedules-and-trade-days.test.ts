@@ -107,7 +107,7 @@ describe('schedules and trade days over GraphQL', () => {
       `{ schedule(name: "trade-days") { lastJob { id status } } }`,
     );
     assert.deepEqual(last.schedule.lastJob, { id: run.runSchedule.id, status: 'FINISHED' });
-    // A retry of the schedule's job is told apart by its origin, and is not the schedule's own.
+    // A retry of the schedule's job is told apart by its origin, and becomes its last job.
     const retried = await gql<{
       retryJob: { id: string; retryOf: string; origin: { type: string; name: string } };
     }>(
@@ -120,11 +120,11 @@ describe('schedules and trade days over GraphQL', () => {
     assert.deepEqual(retried.retryJob.origin, { type: 'RETRY', name: 'trade-days' });
     assert.equal(retried.retryJob.retryOf, run.runSchedule.id);
     await waitForJob(t.app, retried.retryJob.id);
-    const stillLast = await gql<{ schedule: { lastJob: { id: string } } }>(
+    const nowLast = await gql<{ schedule: { lastJob: { id: string } } }>(
       t.url,
       `{ schedule(name: "trade-days") { lastJob { id } } }`,
     );
-    assert.equal(stillLast.schedule.lastJob.id, run.runSchedule.id);
+    assert.equal(nowLast.schedule.lastJob.id, retried.retryJob.id);
 
     const paused = await gql<{ pauseSchedule: { paused: boolean; nextRunAt: string | null } }>(
       t.url,

@@ -66,11 +66,13 @@ export async function scheduleActionCommand(
   name: string,
 ): Promise<number> {
   const field = { run: 'runSchedule', pause: 'pauseSchedule', resume: 'resumeSchedule' }[action];
+  // Each mutation's result union has only one of the two: a fragment on the other is refused.
+  const success =
+    action === 'run' ? `... on Job { ${JOB_FIELDS} }` : '... on Schedule { name paused }';
   const data = await client.request<Record<string, ScheduleAnswer>>(
     `mutation ($name: String!) { ${field}(name: $name) {
       __typename
-      ... on Job { ${JOB_FIELDS} }
-      ... on Schedule { name paused }
+      ${success}
       ... on Error { message }
     } }`,
     { name },

@@ -74,7 +74,7 @@ export function App({ onToken }: { onToken: () => void }) {
         {route.page === 'jobs' && <JobsPage />}
         {route.page === 'job' && <JobPage id={route.id} key={route.id} />}
         {route.page === 'schedules' && <SchedulesPage has={has} />}
-        {route.page === 'data' && <DataPage />}
+        {route.page === 'data' && <DataPage has={has} />}
       </main>
     </>
   );

@@ -9,6 +9,7 @@ import './root.js';
 import './scalars.js';
 import './errors.js';
 import './jobs.js';
+import './job-stats.js';
 import './job-logs.js';
 import './job-mutations.js';
 import './job-subscriptions.js';

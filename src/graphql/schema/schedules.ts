@@ -143,10 +143,18 @@ export const ScheduleRef = builder.objectRef<ScheduleView>('Schedule').implement
     lastJob: t.field({
       type: JobRef,
       nullable: true,
-      description: 'The newest job this schedule started (not a retry of one).',
+      description:
+        'The newest job tied to this schedule, whatever started it: a firing or runSchedule (origin SCHEDULE), a day of a backfill (BACKFILL), or a retry of one of those (RETRY). Newest means last submitted: a backfill of past days still counts as the latest run.',
+      // A retry or a backfill day is the schedule's latest attempt as an operator sees it; a
+      // schedule whose failed firing was retried successfully should not keep showing the failure.
       resolve: async (s, _args, { app }) =>
-        (await app.executor.list({ originName: s.name, originTypes: ['SCHEDULE'], limit: 1 }))[0] ??
-        null,
+        (
+          await app.executor.list({
+            originName: s.name,
+            originTypes: ['SCHEDULE', 'BACKFILL', 'RETRY'],
+            limit: 1,
+          })
+        )[0] ?? null,
     }),
     runningJobIds: t.stringList({ resolve: (s) => s.runningJobIds }),
     partitions: t.field({

@@ -39,10 +39,13 @@ export const jobs = sqliteTable(
   },
   (t) => [
     index('jobs_status_id').on(t.status, t.id),
-    index('jobs_finished_at').on(t.finishedAt),
+    // finished_at first serves retention's range; status beside it lets jobStats count from the index alone.
+    index('jobs_finished_at_status').on(t.finishedAt, t.status),
     uniqueIndex('jobs_idempotency_key').on(t.idempotencyKey),
     uniqueIndex('jobs_partition_claim').on(t.partitionClaim),
     index('jobs_origin_partition').on(t.originName, t.partitionDay),
+    // A schedule's lastJob: its newest job, read backwards from the first match, no sort.
+    index('jobs_origin_id').on(t.originName, t.id),
     index('jobs_claimed_by_status').on(t.claimedBy, t.status),
   ],
 );

@@ -1,7 +1,6 @@
 /**
- * A year as cells, a column per week and a row per weekday, coloured by a status per day. The
- * trading calendar uses it now; the coverage and barCoverage heat maps are meant to reuse it with
- * their own statuses (see ../README.md).
+ * A year as cells, a column per week and a row per weekday, coloured by a status per day: the
+ * trading calendar, a schedule's partitions and the daily bars' coverage each give their own.
  */
 export interface DayStatus {
   date: string;

@@ -10,6 +10,9 @@ export const JOBS = `query ($status: [JobStatus!], $origin: String, $first: Int,
   jobs(status: $status, origin: $origin, first: $first, after: $after) {
     nodes { ${JOB_SUMMARY} } pageInfo { endCursor hasNextPage } } }`;
 
+export const JOB_STATS = `query ($since: DateTime) { jobStats(since: $since) {
+  waiting running finished failed cancelled } }`;
+
 export const JOB = `query ($id: ID!) { job(id: $id) { ${JOB_DETAIL} } }`;
 
 export const JOB_EVENTS = `subscription { jobEvents { change job { ${JOB_SUMMARY} } } }`;
@@ -52,6 +55,9 @@ export const STORAGE_TARGETS = `{ storageTargets { name dialect reachable isCont
   tables { table rows rowsExact totalBytes } } }`;
 
 export const TRADE_DAYS = `query ($from: Date!, $to: Date!) { tradeDays(from: $from, to: $to) { date isTradingDay } }`;
+
+export const BAR_COVERAGE = `query ($from: Date!, $to: Date!, $target: String) {
+  barCoverage(from: $from, to: $to, target: $target) { day target expected stored } }`;
 
 /** Which query and mutation fields the server has: pages show what exists (see README.md). */
 export const API_FIELDS = `{ query: __type(name: "Query") { fields { name } }

@@ -87,3 +87,10 @@ export interface TradeDay {
   date: string;
   isTradingDay: boolean;
 }
+
+export interface BarCoverageView {
+  day: string;
+  target: string;
+  expected: number;
+  stored: number;
+}

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { BarCoverage } from '../components/bar-coverage';
 import { ErrorNote } from '../components/status-badge';
 import { YearHeatmap } from '../components/year-heatmap';
 import { useQuery } from '../data/hooks';
@@ -12,8 +13,11 @@ function bytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-/** The trading calendar as a year heat map, and the storage targets with their table sizes. */
-export function DataPage() {
+/**
+ * The trading calendar as a year heat map, the daily bars' coverage per trading day (when the
+ * server has `barCoverage`), and the storage targets with their table sizes.
+ */
+export function DataPage({ has }: { has: (field: string) => boolean }) {
   const [year, setYear] = useState(new Date().getFullYear());
   const days = useQuery<{ tradeDays: TradeDay[] }>(TRADE_DAYS, {
     from: `${year}-01-01`,
@@ -45,6 +49,12 @@ export function DataPage() {
         {trading} trading days, {list.length - trading} closed,{' '}
         {list.length === 0 ? 'nothing stored' : `${list.length} days stored`}
       </p>
+      {has('barCoverage') && (
+        <>
+          <h2>Daily-bar coverage</h2>
+          {targets.data && <BarCoverage targets={targets.data.storageTargets} />}
+        </>
+      )}
       <h2>Storage targets</h2>
       <ErrorNote error={targets.error} />
       {(targets.data?.storageTargets ?? []).map((t) => (

@@ -50,8 +50,8 @@ export function OverviewPage() {
         <Counter label="finished today" value={stats?.finishedToday} />
         <Counter label="failed today" value={stats?.failedToday} />
       </div>
-      {stats?.truncated && <p class="muted">Counted from the newest 1,000 jobs.</p>}
       <h2>Throughput, last 24 hours</h2>
+      {stats?.truncated && <p class="muted">Drawn from the newest 1,000 jobs.</p>}
       {stats && (
         <ThroughputChart
           hours={stats.hours}
