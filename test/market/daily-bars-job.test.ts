@@ -185,6 +185,18 @@ describe(
       ]);
     });
 
+    it('takes the universe of the last trading day when a range ends on a closed day', async () => {
+      const asked = fake.requests.length;
+      // 2024-01-07 is a Sunday, closed by the stored calendar: the universe is 2024-01-05's.
+      const job = await run(barsJob({ codes: undefined, from: '2024-01-05', to: '2024-01-07' }));
+      assert.equal(job.status, 'FINISHED', job.error ?? '');
+      const universes = fake.requests.slice(asked).filter((r) => r.method === 'query_all_stock');
+      assert.equal(universes.length, 1);
+      assert.ok(universes[0]!.fields.includes('2024-01-05'), universes[0]!.fields.join('|'));
+      const stocks = capturedUniverse().filter(([code]) => !isIndexCode(code)).length;
+      assert.equal(job.steps.find((s) => s.name === 'bars')!.rowsOut, stocks);
+    });
+
     it('reports a security that fails every time, and writes all the others', async () => {
       fault = (r) =>
         r.method === 'query_history_k_data_plus' && r.fields[4] === FAILING

@@ -4,7 +4,7 @@ import type { AdjustFactorRow } from '../../../sources/baostock/market-rows.js';
 import { defineComponent } from '../../component.js';
 import { checkEndpoint, endpointArgument, isoDay, securityCode } from './market-arguments.js';
 import { securityBatches } from './security-stream.js';
-import { universeCodes } from './universe.js';
+import { universeCodes, universeDay } from './universe.js';
 
 /** The first day of the Shanghai exchange: a factor history from here is the whole history. */
 export const MARKET_START = '1990-12-19';
@@ -28,7 +28,7 @@ export const baoStockAdjustFactorProducer = defineComponent({
   name: 'BaoStockAdjustFactorProducer',
   kind: 'PRODUCER',
   description:
-    'Fetches each security’s adjustment factors from BaoStock (one row per ex-dividend date, fore, back and plain factors, exact) from `from` (default: the market’s first day, the whole history) to the partition day (or `to`), of `codes` (default: every stock listed on that day), streamed in batches as securities complete.',
+    'Fetches each security’s adjustment factors from BaoStock (one row per ex-dividend date, fore, back and plain factors, exact) from `from` (default: the market’s first day, the whole history) to the partition day (or `to`), of `codes` (default: every stock listed on the last trading day by the stored calendar), streamed in batches as securities complete.',
   argumentsSchema: adjustFactorProducerArguments,
   checkArguments: (args, environment) => checkEndpoint(args.endpoint, environment),
   async run(_input: undefined, context): Promise<AsyncIterable<AdjustFactorRow[]>> {
@@ -38,7 +38,11 @@ export const baoStockAdjustFactorProducer = defineComponent({
     const pool = services.baostockPools.pool(args.endpoint);
     const codes =
       args.codes ??
-      (await universeCodes(pool, to, { includeIndices: args.includeIndices, signal, logger }));
+      (await universeCodes(
+        pool,
+        await universeDay(services.tradingDays, { from: args.from ?? MARKET_START, to }),
+        { includeIndices: args.includeIndices, signal, logger },
+      ));
     return securityBatches(fetchAdjustFactors(pool, { codes, from: args.from, to, signal }), {
       batchRows: args.batchRows,
       logger,

@@ -10,14 +10,14 @@ import {
   securityCode,
 } from './market-arguments.js';
 import { securityBatches } from './security-stream.js';
-import { universeCodes } from './universe.js';
+import { universeCodes, universeDay } from './universe.js';
 
 export const dailyBarProducerArguments = z.strictObject({
   endpoint: endpointArgument,
   /** First and last day (default: the job's partition). */
   from: isoDay.optional(),
   to: isoDay.optional(),
-  /** Securities to fetch (default: every stock in BaoStock's universe of the last day). */
+  /** Securities to fetch (default: every stock in BaoStock's universe of the last trading day). */
   codes: z.array(securityCode).min(1).max(20_000).optional(),
   /** With the default universe: indices too. */
   includeIndices: z.boolean().default(false),
@@ -42,7 +42,11 @@ export const baoStockDailyBarProducer = defineComponent({
     const pool = services.baostockPools.pool(args.endpoint);
     const codes =
       args.codes ??
-      (await universeCodes(pool, to, { includeIndices: args.includeIndices, signal, logger }));
+      (await universeCodes(pool, await universeDay(services.tradingDays, { from, to }), {
+        includeIndices: args.includeIndices,
+        signal,
+        logger,
+      }));
     logger.info(`daily bars ${from}..${to} of ${codes.length} securities, ${pool.size} sessions`);
     return securityBatches(fetchDailyBars(pool, { codes, from, to, signal }), {
       batchRows: args.batchRows,
