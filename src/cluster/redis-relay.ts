@@ -3,8 +3,10 @@ import type { Logger } from 'pino';
 import type { AppEvents } from '../events/app-events.js';
 import type { EventBus } from '../events/event-bus.js';
 import { describeRedis } from './cluster-config.js';
+import type { ClusterControlMessage } from '../events/app-events.js';
 import {
   decodeRelayMessage,
+  encodeControlMessage,
   encodeJobMessage,
   encodeLogsMessage,
   MAX_RELAY_MESSAGE_BYTES,
@@ -100,6 +102,11 @@ export class RedisEventRelay {
     await this.#pub.quit().catch(() => this.#pub.disconnect());
   }
 
+  /** Tells every other process to do `control` (this one has done it already). */
+  announce(control: ClusterControlMessage): void {
+    this.#publish(encodeControlMessage(this.deps.processId, control));
+  }
+
   #publish(text: string): void {
     // Too big to relay: the receivers see a gap (or the job's end) and read the store.
     if (Buffer.byteLength(text, 'utf8') > MAX_RELAY_MESSAGE_BYTES) return;
@@ -123,7 +130,9 @@ export class RedisEventRelay {
     }
     if (message.from === this.deps.processId) return;
     this.stats.received++;
-    if (message.type === 'job') {
+    if (message.type === 'control') {
+      this.deps.bus.emit('clusterControl', message.control);
+    } else if (message.type === 'job') {
       this.#remote.add(message.event);
       this.deps.bus.emit('job', message.event);
     } else {

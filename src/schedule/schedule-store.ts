@@ -109,6 +109,13 @@ export class ScheduleStore {
     return new Set(rows.map((r) => r.schedule_name));
   }
 
+  async isPaused(schedule: string): Promise<boolean> {
+    const rows = await this.db.all<{ paused: number | boolean }>(
+      sql`SELECT ${sql.identifier('paused')} FROM ${state} WHERE ${name} = ${schedule}`,
+    );
+    return Boolean(rows[0]?.paused);
+  }
+
   async setPaused(schedule: string, paused: boolean): Promise<void> {
     // Delete then insert: plain SQL both dialects accept, for a row that changes on a user's click.
     await this.db.run(sql`DELETE FROM ${state} WHERE ${name} = ${schedule}`);
