@@ -215,7 +215,9 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     // Half the slots by default, so scheduled work still runs while history loads.
     defaultMaxConcurrent: Math.max(1, Math.floor(maxConcurrentJobs / 2)),
     maxConcurrentJobs,
+    ...(cluster ? { driver: cluster.me.id } : {}),
   });
+  cluster?.afterEachBeat(() => backfills.adoptUndriven());
 
   let http: RunningHttpServer | undefined;
   let retention: ReturnType<typeof startRetention> | undefined;

@@ -38,6 +38,7 @@ export class ClusterNode {
   #table: ProcessTable | undefined;
   #heartbeat: Heartbeat | undefined;
   readonly relay: RedisEventRelay;
+  readonly #afterBeat: (() => Promise<void>)[] = [];
 
   constructor(private readonly deps: ClusterNodeDeps) {
     const pollMs = deps.pollMs ?? 250;
@@ -81,6 +82,9 @@ export class ClusterNode {
       onPruned: ({ failed }) => {
         for (const job of failed) this.deps.bus.emit('job', { change: 'STATUS', job });
       },
+      afterBeat: async () => {
+        for (const work of this.#afterBeat) await work();
+      },
     });
     // The first beat prunes at once: a process restarted after a crash fails its old jobs soon.
     this.#heartbeat.start();
@@ -93,6 +97,11 @@ export class ClusterNode {
       },
       'cluster: process registered',
     );
+  }
+
+  /** Runs `work` after each heartbeat (and its pruning of dead processes). */
+  afterEachBeat(work: () => Promise<void>): void {
+    this.#afterBeat.push(work);
   }
 
   /** A stopping process claims nothing new; the others see it as stopping. */

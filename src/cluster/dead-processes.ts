@@ -9,6 +9,10 @@ import { DB_NOW_MS, inTransaction } from './mysql-transaction.js';
 export const stoppedRespondingReason = (id: string, host: string): string =>
   `process ${id} on ${host} stopped responding`;
 
+/** Whether a job's error is the one its pruning wrote (it did not fail by itself). */
+export const isStoppedRespondingReason = (error: string | null): boolean =>
+  error !== null && /^process \S+ on .* stopped responding$/.test(error);
+
 export interface PrunedProcess {
   id: string;
   host: string;

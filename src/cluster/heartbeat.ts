@@ -14,6 +14,8 @@ export interface HeartbeatDeps {
   logger: Logger;
   /** Dead processes this one pruned: their failed jobs are published. */
   onPruned(pruned: PrunedProcess): void;
+  /** After each beat and prune: work a live process picks up from gone ones (backfills). */
+  afterBeat?: () => Promise<void>;
 }
 
 /**
@@ -60,6 +62,11 @@ export class Heartbeat {
       );
       this.deps.onPruned(pruned);
     }
+    await this.deps
+      .afterBeat?.()
+      .catch((error: unknown) =>
+        logger.error({ err: error }, 'cluster: taking over the work of gone processes failed'),
+      );
   }
 
   async #run(): Promise<void> {
