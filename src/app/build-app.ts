@@ -218,6 +218,8 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     ...(cluster ? { driver: cluster.me.id } : {}),
   });
   cluster?.afterEachBeat(() => backfills.adoptUndriven());
+  // Its backfills are the others' to take over once its row is gone.
+  cluster?.whenGone(() => backfills.abandon());
 
   let http: RunningHttpServer | undefined;
   let retention: ReturnType<typeof startRetention> | undefined;

@@ -8,7 +8,7 @@ import { recentDays } from '../partitions/schedule-support.js';
 import { mysqlSkipReason } from '../support/mysql.js';
 import { redisSkipReason } from '../support/redis.js';
 import type { ServerProcess } from '../support/server-process.js';
-import { rows, startTestCluster, type TestCluster } from './cluster-support.js';
+import { REDIS_URL, rows, startTestCluster, type TestCluster } from './cluster-support.js';
 
 type Processes = { processes: Array<{ id: string; pid: number }> };
 const countLines = (output: string, message: string) =>
@@ -41,6 +41,8 @@ describe(
       cluster = await startTestCluster(2, {
         scheduledJobsDir: join(folder, 'scheduled-jobs'),
         schedules: { tickMs: 100, watch: false },
+        // Long enough that a loaded machine does not get a live process taken for dead.
+        cluster: { redis: REDIS_URL, heartbeatSeconds: 1, deadAfterSeconds: 6 },
       });
       await cluster.db.query(
         `INSERT INTO trade_day (calendar_date, is_trading_day, source, updated_at) VALUES ?`,

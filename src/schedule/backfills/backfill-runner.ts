@@ -151,6 +151,15 @@ export class BackfillRunner {
     }
   }
 
+  /**
+   * Cluster mode, when this process was taken for dead: it drives nothing more (another process
+   * takes its backfills over) and starts none.
+   */
+  abandon(): void {
+    this.#stopped = true;
+    this.#active.clear();
+  }
+
   async create(request: BackfillRequest): Promise<Backfill> {
     if (this.#stopped) throw new ShuttingDownError();
     const definition = this.deps.definitionOf(request.schedule);
