@@ -6,6 +6,7 @@ import { BaoStockSources } from '../sources/baostock/sources.js';
 import { ComponentRegistry } from '../components/registry.js';
 import { watchComponents } from '../components/watch-components.js';
 import { ClusterNode } from '../cluster/cluster-node.js';
+import { listenForClusterControl } from '../cluster/cluster-control.js';
 import { EventBus } from '../events/event-bus.js';
 import type { AppEvents } from '../events/app-events.js';
 import { Executor } from '../jobs/executor.js';
@@ -199,6 +200,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     defaultMisfireGraceSeconds: schedules.misfireGraceSeconds,
     tickMs: schedules.tickMs,
     watch: schedules.watch,
+    sharedPause: cluster !== null,
   });
 
   const maxConcurrentJobs = config.server.maxConcurrentJobs;
@@ -213,12 +215,17 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
     // Half the slots by default, so scheduled work still runs while history loads.
     defaultMaxConcurrent: Math.max(1, Math.floor(maxConcurrentJobs / 2)),
     maxConcurrentJobs,
+    ...(cluster ? { driver: cluster.me.id } : {}),
   });
+  cluster?.afterEachBeat(() => backfills.adoptUndriven());
+  // Its backfills are the others' to take over once its row is gone.
+  cluster?.whenGone(() => backfills.abandon());
 
   let http: RunningHttpServer | undefined;
   let retention: ReturnType<typeof startRetention> | undefined;
   let componentWatcher: { close(): void } | undefined;
   let coverageCheck: { stop(): void } | undefined;
+  let offClusterControl: (() => void) | undefined;
   const app: App = {
     config,
     logger,
@@ -259,6 +266,8 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
       if (config.server.fillEmptyCalendarOnStart)
         await fillEmptyCalendar({ targets, executor, logger });
       await scheduler.start();
+      if (cluster)
+        offClusterControl = listenForClusterControl({ bus, registry, scheduler, logger });
       await backfills.start();
       http = await startHttpServer(
         app,
@@ -271,6 +280,7 @@ export function buildApp(config: AppConfig, options: BuildAppOptions = {}): App 
 
     async stop() {
       logger.info('shutting down');
+      offClusterControl?.();
       await scheduler.stop();
       componentWatcher?.close();
       await closuresFile?.stop();

@@ -38,6 +38,9 @@ export class ClusterNode {
   #table: ProcessTable | undefined;
   #heartbeat: Heartbeat | undefined;
   readonly relay: RedisEventRelay;
+  readonly #afterBeat: (() => Promise<void>)[] = [];
+  #isGone = false;
+  readonly #whenGone: (() => void)[] = [];
 
   constructor(private readonly deps: ClusterNodeDeps) {
     const pollMs = deps.pollMs ?? 250;
@@ -49,8 +52,9 @@ export class ClusterNode {
       logger: deps.logger,
       pollMs,
       cancelWaitMs: deps.abortGraceMs + 4 * pollMs + 2000,
+      onProcessGone: () => this.#gone(),
     });
-    deps.executor.useSharedQueue(this.queue);
+    deps.executor.useSharedQueue(this.queue, this.me.id);
     this.relay = new RedisEventRelay({
       url: deps.config.redis,
       channel: `fda:${deps.control.config.database}:events`,
@@ -81,6 +85,10 @@ export class ClusterNode {
       onPruned: ({ failed }) => {
         for (const job of failed) this.deps.bus.emit('job', { change: 'STATUS', job });
       },
+      onGone: () => this.#gone(),
+      afterBeat: async () => {
+        for (const work of this.#afterBeat) await work();
+      },
     });
     // The first beat prunes at once: a process restarted after a crash fails its old jobs soon.
     this.#heartbeat.start();
@@ -93,6 +101,39 @@ export class ClusterNode {
       },
       'cluster: process registered',
     );
+  }
+
+  /** True once this process found its row pruned: it claims nothing and writes no job state. */
+  get gone(): boolean {
+    return this.#isGone;
+  }
+
+  /**
+   * The others took this process for dead (a heartbeat came too late: a long pause, a lost
+   * network) and pruned it: its running jobs are FAILED in the store and its claimed ones went
+   * back to the queue. It must not write over that, so it stops claiming and drops its jobs;
+   * it goes on answering queries, and a restart brings it back as a new process.
+   */
+  #gone(): void {
+    if (this.#isGone) return;
+    this.#isGone = true;
+    this.deps.logger.fatal(
+      { processId: this.me.id, host: this.me.host },
+      'cluster: THIS PROCESS WAS TAKEN FOR DEAD by the others (its server_process row is gone): it claims no more jobs, its jobs are abandoned and their states no longer written; restart it to rejoin',
+    );
+    this.deps.executor.abandonAll('this process was taken for dead by the others');
+    void this.queue.stop();
+    for (const listener of this.#whenGone) listener();
+  }
+
+  /** Runs `listener` if this process is ever taken for dead (see `#gone`). */
+  whenGone(listener: () => void): void {
+    this.#whenGone.push(listener);
+  }
+
+  /** Runs `work` after each heartbeat (and its pruning of dead processes). */
+  afterEachBeat(work: () => Promise<void>): void {
+    this.#afterBeat.push(work);
   }
 
   /** A stopping process claims nothing new; the others see it as stopping. */

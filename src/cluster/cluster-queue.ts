@@ -6,7 +6,7 @@ import type { SharedQueue } from '../jobs/executor.js';
 import type { JobStore } from '../jobs/job-store.js';
 import { isFinal, type Job } from '../jobs/job.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../retry-policy.js';
-import type { JobClaims } from './job-claims.js';
+import { ProcessGoneError, type JobClaims } from './job-claims.js';
 
 /** What the queue needs of the executor: its free slots, and somewhere to run what it claimed. */
 export interface ClaimingExecutor {
@@ -26,6 +26,8 @@ export interface ClusterQueueDeps {
   pollMs: number;
   /** How long a cancel of a job on another process waits for it to end before answering. */
   cancelWaitMs: number;
+  /** A claim found this process's row gone (it was pruned as dead): the loop has stopped. */
+  onProcessGone(): void;
 }
 
 /**
@@ -102,6 +104,11 @@ export class ClusterQueue implements SharedQueue {
         await this.#actOnCancels();
         failures = 0;
       } catch (error) {
+        if (error instanceof ProcessGoneError) {
+          this.#stopping = true;
+          this.deps.onProcessGone();
+          return;
+        }
         failures++;
         this.deps.logger.warn({ err: error, failures }, 'claiming jobs from the store failed');
         await sleep(retryDelayMs(DEFAULT_RETRY_POLICY, Math.min(failures, 6)));

@@ -14,6 +14,10 @@ export interface HeartbeatDeps {
   logger: Logger;
   /** Dead processes this one pruned: their failed jobs are published. */
   onPruned(pruned: PrunedProcess): void;
+  /** This process's row is gone: the others took it for dead and pruned it. */
+  onGone(): void;
+  /** After each beat and prune: work a live process picks up from gone ones (backfills). */
+  afterBeat?: () => Promise<void>;
 }
 
 /**
@@ -40,12 +44,13 @@ export class Heartbeat {
   /** One beat and prune, now. */
   async beat(): Promise<void> {
     const { me, table, logger } = this.deps;
+    if (this.#stop.signal.aborted) return;
     if (!(await table.heartbeat(me.id))) {
-      logger.error(
-        { processId: me.id },
-        'this process was taken for dead by the others (its heartbeat was late); registering again',
-      );
-      await table.register(me);
+      // Its jobs were failed or handed back by the pruner: registering again would bring back a
+      // process whose work the others already own. It stops beating; `onGone` stops the rest.
+      this.#stop.abort();
+      this.deps.onGone();
+      return;
     }
     this.beats++;
     for (const pruned of await pruneDeadProcesses(this.deps.pool, this.deps.deadAfterMs)) {
@@ -60,6 +65,11 @@ export class Heartbeat {
       );
       this.deps.onPruned(pruned);
     }
+    await this.deps
+      .afterBeat?.()
+      .catch((error: unknown) =>
+        logger.error({ err: error }, 'cluster: taking over the work of gone processes failed'),
+      );
   }
 
   async #run(): Promise<void> {

@@ -1,9 +1,20 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { AppError } from '../errors.js';
 import { decodeJob, type JobRow } from '../jobs/job-codec.js';
 import { isFinal, type Job } from '../jobs/job.js';
 import { JobState } from '../jobs/job-state.js';
 import { updateJobRow } from './job-row-update.js';
 import { inTransaction } from './mysql-transaction.js';
+
+/** This process's `server_process` row is gone: the others took it for dead and pruned it. */
+export class ProcessGoneError extends AppError {
+  readonly code = 'PROCESS_GONE';
+  constructor(readonly processId: string) {
+    super(
+      `this process (${processId}) has no server_process row: the others took it for dead and pruned it`,
+    );
+  }
+}
 
 /** What a cancel asked for on any process found in the store. */
 export type StoredCancel =
@@ -34,6 +45,14 @@ export class JobClaims {
   async claim(processId: string, limit: number): Promise<Job[]> {
     if (limit < 1) return [];
     return inTransaction(this.pool, async (c) => {
+      // Only a registered process claims: a claim by one whose row was pruned would never be
+      // given back. The shared lock keeps a pruning of this process out until the claim commits
+      // (the pruner then hands these jobs back, as it does every claimed, unstarted one).
+      const [me] = await c.query<RowDataPacket[]>(
+        `SELECT id FROM server_process WHERE id = ? LOCK IN SHARE MODE`,
+        [processId],
+      );
+      if (me.length === 0) throw new ProcessGoneError(processId);
       const [rows] = await c.query<RowDataPacket[]>(
         `SELECT * FROM jobs WHERE status = 'WAITING' AND claimed_by IS NULL
           ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,

@@ -3,8 +3,10 @@ import type { Logger } from 'pino';
 import type { AppEvents } from '../events/app-events.js';
 import type { EventBus } from '../events/event-bus.js';
 import { describeRedis } from './cluster-config.js';
+import type { ClusterControlMessage } from '../events/app-events.js';
 import {
   decodeRelayMessage,
+  encodeControlMessage,
   encodeJobMessage,
   encodeLogsMessage,
   MAX_RELAY_MESSAGE_BYTES,
@@ -23,6 +25,8 @@ export interface RelayStats {
   published: number;
   received: number;
   rejected: number;
+  /** Publishes that failed (Redis away): their receivers read the store instead. */
+  dropped: number;
   /** Times the subscription came back after Redis went away (each one a resync of the streams). */
   resyncs: number;
 }
@@ -37,16 +41,26 @@ export interface RelayStats {
  * may have been missed) `liveResync` tells every stream to read it again.
  */
 export class RedisEventRelay {
-  readonly stats: RelayStats = { published: 0, received: 0, rejected: 0, resyncs: 0 };
+  readonly stats: RelayStats = {
+    published: 0,
+    received: 0,
+    rejected: 0,
+    dropped: 0,
+    resyncs: 0,
+  };
   readonly #remote = new WeakSet<object>();
   readonly #pub: Redis;
   readonly #sub: Redis;
   readonly #off: (() => void)[] = [];
   #subscribedOnce = false;
+  #publishFailing = false;
 
   constructor(private readonly deps: RedisRelayDeps) {
     const options = { lazyConnect: true, maxRetriesPerRequest: null };
-    this.#pub = new Redis(deps.url, options);
+    // No offline queue for publishing: while Redis is away ioredis would hold every event and log
+    // batch in memory, without bound, to send them late. They are dropped instead; the receivers
+    // read the store after the reconnect (liveResync).
+    this.#pub = new Redis(deps.url, { ...options, enableOfflineQueue: false });
     this.#sub = new Redis(deps.url, options);
     const where = describeRedis(deps.url);
     for (const client of [this.#pub, this.#sub])
@@ -100,13 +114,28 @@ export class RedisEventRelay {
     await this.#pub.quit().catch(() => this.#pub.disconnect());
   }
 
+  /** Tells every other process to do `control` (this one has done it already). */
+  announce(control: ClusterControlMessage): void {
+    this.#publish(encodeControlMessage(this.deps.processId, control));
+  }
+
   #publish(text: string): void {
     // Too big to relay: the receivers see a gap (or the job's end) and read the store.
     if (Buffer.byteLength(text, 'utf8') > MAX_RELAY_MESSAGE_BYTES) return;
     this.stats.published++;
-    this.#pub.publish(this.deps.channel, text).catch((error: unknown) => {
-      this.deps.logger.warn({ err: error }, 'cluster: publishing to Redis failed');
-    });
+    this.#pub.publish(this.deps.channel, text).then(
+      () => (this.#publishFailing = false),
+      (error: unknown) => {
+        this.stats.dropped++;
+        // Once per outage: every event of every job fails the same way until Redis is back.
+        if (this.#publishFailing) return;
+        this.#publishFailing = true;
+        this.deps.logger.warn(
+          { err: error },
+          'cluster: publishing to Redis failed; events are dropped until it is back (the store has them)',
+        );
+      },
+    );
   }
 
   #receive(text: string): void {
@@ -123,7 +152,9 @@ export class RedisEventRelay {
     }
     if (message.from === this.deps.processId) return;
     this.stats.received++;
-    if (message.type === 'job') {
+    if (message.type === 'control') {
+      this.deps.bus.emit('clusterControl', message.control);
+    } else if (message.type === 'job') {
       this.#remote.add(message.event);
       this.deps.bus.emit('job', message.event);
     } else {

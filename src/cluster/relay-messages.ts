@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JobEvent, JobLogBatch } from '../events/app-events.js';
+import type { ClusterControlMessage, JobEvent, JobLogBatch } from '../events/app-events.js';
 import { decodeJob, decodeLogLine, encodeJob } from '../jobs/job-codec.js';
 import { JOB_STATUSES, LOG_LINE_LEVELS, ORIGIN_TYPES } from '../jobs/job.js';
 import { formatProblems, zodProblems } from '../validation.js';
@@ -39,7 +39,15 @@ const logLineSchema = z.strictObject({
   message: z.string(),
 });
 
+/** What one process asks of every other: each action re-reads the folder or the store. */
+const controlSchema = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('reloadComponents') }),
+  z.strictObject({ action: z.literal('reloadSchedules') }),
+  z.strictObject({ action: z.literal('schedulePaused'), schedule: z.string().min(1).max(200) }),
+]);
+
 const relayMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('control'), from: z.string().min(1), control: controlSchema }),
   z.strictObject({
     type: z.literal('job'),
     from: z.string().min(1),
@@ -61,7 +69,12 @@ const relayMessageSchema = z.discriminatedUnion('type', [
 
 export type DecodedRelayMessage =
   | { type: 'job'; from: string; event: JobEvent }
-  | { type: 'logs'; from: string; batch: JobLogBatch };
+  | { type: 'logs'; from: string; batch: JobLogBatch }
+  | { type: 'control'; from: string; control: ClusterControlMessage };
+
+export function encodeControlMessage(from: string, control: ClusterControlMessage): string {
+  return JSON.stringify({ type: 'control', from, control });
+}
 
 export function encodeJobMessage(from: string, event: JobEvent): string {
   return JSON.stringify({ type: 'job', from, change: event.change, job: encodeJob(event.job) });
@@ -96,6 +109,7 @@ export function decodeRelayMessage(text: string): DecodedRelayMessage {
   const parsed = relayMessageSchema.safeParse(raw);
   if (!parsed.success) throw new Error(formatProblems(zodProblems(parsed.error)));
   const m = parsed.data;
+  if (m.type === 'control') return { type: 'control', from: m.from, control: m.control };
   if (m.type === 'job') {
     let job;
     try {

@@ -27,7 +27,16 @@ export interface AppEvents {
    * live streams read the store again.
    */
   liveResync: { reason: string };
+  /** Cluster mode: another process asked every process to do this (see cluster-control.ts). */
+  clusterControl: ClusterControlMessage;
 }
+
+/** What a process asks of the others through Redis; each one re-reads the folder or the store. */
+export type ClusterControlMessage =
+  | { action: 'reloadComponents' }
+  | { action: 'reloadSchedules' }
+  /** A schedule was paused or resumed: the stored state says which. */
+  | { action: 'schedulePaused'; schedule: string };
 
 export interface BackfillEvent {
   backfill: Backfill;

@@ -125,16 +125,49 @@ export class Executor {
   readonly #writer: JobStateWriter;
   #accepting = true;
   #shared: SharedQueue | undefined;
+  #fence: string | undefined;
+  /** Jobs dropped by `abandonAll`: nothing more of theirs is published from here. */
+  readonly #abandoned = new Set<string>();
   readonly stats: ExecutorStats = { abortIgnored: 0 };
 
   constructor(private readonly deps: ExecutorDeps) {
     this.#queue = new JobQueue(deps.limits.maxQueuedJobs);
-    this.#writer = new JobStateWriter({ store: deps.store, logger: deps.logger });
+    this.#writer = new JobStateWriter({
+      store: {
+        update: (job) =>
+          this.#fence === undefined
+            ? deps.store.update(job)
+            : deps.store.updateClaimed(job, this.#fence),
+      },
+      logger: deps.logger,
+      // The store says the job is over (another process failed it): stop its work here too.
+      onFenced: (job) =>
+        this.#running
+          .get(job.id)
+          ?.abort(new JobCancelledError('this process no longer holds the job')),
+    });
   }
 
-  /** Cluster mode: from now on jobs are queued in the store and claimed (before `recover`). */
-  useSharedQueue(queue: SharedQueue): void {
+  /**
+   * Cluster mode: from now on jobs are queued in the store and claimed (before `recover`), and
+   * their states are written only while `processId` holds them.
+   */
+  useSharedQueue(queue: SharedQueue, processId: string): void {
     this.#shared = queue;
+    this.#fence = processId;
+  }
+
+  /**
+   * Cluster mode, when the others took this process for dead: its claimed jobs went back to the
+   * queue and its running ones were failed, so the waiting ones are dropped unstarted and the
+   * running ones aborted (their writes are fenced off; nothing here is stored or published).
+   */
+  abandonAll(reason: string): void {
+    for (const queued of this.#queue.drain()) this.#abandoned.add(queued.job.id);
+    for (const [id, run] of this.#running) {
+      this.#abandoned.add(id);
+      run.abort(new JobCancelledError(reason));
+    }
   }
 
   /** Slots neither running nor promised to a queued job: how many jobs this process may claim. */
@@ -465,6 +498,8 @@ export class Executor {
   }
 
   #publish(job: Job, change: JobChange): void {
+    // Another process ended it in the store; its state here is not the job's.
+    if (this.#writer.fenced(job.id) || this.#abandoned.has(job.id)) return;
     this.deps.bus.emit('job', { change, job: snapshotJob(job) });
   }
 }

@@ -22,6 +22,11 @@ export function createJobIdGenerator(now: () => number = Date.now): () => string
   };
 }
 
+/** The time part of a job id for `ms`: every id made at or after `ms` sorts at or above it. */
+export function jobIdTimePrefix(ms: number): string {
+  return encodeTime(Math.max(0, Math.floor(ms)));
+}
+
 function encodeTime(time: number): string {
   let out = '';
   let rest = time;

@@ -21,7 +21,10 @@ export const JOB_STORE_RETRY_POLICY: RetryPolicy = {
 };
 
 export interface JobStateWriterDeps {
-  store: { update(job: Job): Promise<void> };
+  /** Resolving false means the store refused the write for good (fenced: see `fenced`). */
+  store: { update(job: Job): Promise<void | boolean> };
+  /** A job whose write was fenced off (cluster mode: no longer this process's). */
+  onFenced?: (job: Job) => void;
   /** The server's own log: a store failure is the operator's to see, not the job's. */
   logger: Logger;
   policy?: RetryPolicy;
@@ -40,6 +43,12 @@ export class JobStateWriter {
   readonly #policy: RetryPolicy;
   /** Saves given up on; their jobs will be found RUNNING (interrupted) at the next start. */
   failures = 0;
+  readonly #fenced = new Set<string>();
+
+  /** Whether a write of this job was refused because this process no longer holds it. */
+  fenced(jobId: string): boolean {
+    return this.#fenced.has(jobId);
+  }
 
   constructor(private readonly deps: JobStateWriterDeps) {
     this.#policy = deps.policy ?? JOB_STORE_RETRY_POLICY;
@@ -58,10 +67,20 @@ export class JobStateWriter {
 
   async #write(job: Job): Promise<boolean> {
     const { logger } = this.deps;
+    if (this.#fenced.has(job.id)) return false;
     let degraded = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.deps.store.update(degraded ? storableCopy(job) : job);
+        const written = await this.deps.store.update(degraded ? storableCopy(job) : job);
+        if (written === false) {
+          this.#fenced.add(job.id);
+          logger.error(
+            { jobId: job.id, status: job.status },
+            'job state not written: this process no longer holds the job (it was taken for dead and the job ended in the store); the stored state stays',
+          );
+          this.deps.onFenced?.(job);
+          return false;
+        }
         if (attempt > 1) logger.info({ jobId: job.id, attempts: attempt }, 'job state stored');
         return true;
       } catch (error) {

@@ -138,6 +138,28 @@ export class JobStore {
       WHERE ${sql.identifier('id')} = ${row.id}`);
   }
 
+  /**
+   * Cluster mode: writes the job only while `processId` holds it (its claim) and it has not ended
+   * in the store. False when it wrote nothing: the process was taken for dead and its pruner
+   * failed the job, whose FAILED must stay (fencing, as a lease's token does).
+   */
+  async updateClaimed(job: Job, processId: string): Promise<boolean> {
+    const row = encodeJob(job);
+    const j = this.#t.jobs;
+    const matched = await this.db.run(sql`UPDATE ${j} SET
+      ${sql.identifier('status')} = ${row.status},
+      ${sql.identifier('steps')} = ${row.steps},
+      ${sql.identifier('error')} = ${row.error},
+      ${sql.identifier('started_at')} = ${row.started_at},
+      ${sql.identifier('finished_at')} = ${row.finished_at},
+      ${sql.identifier('log_count')} = ${row.log_count},
+      ${sql.identifier('partition_claim')} = ${row.partition_claim}
+      WHERE ${sql.identifier('id')} = ${row.id} AND ${sql.identifier('claimed_by')} = ${processId}
+        AND ${sql.identifier('status')} IN ('WAITING', 'RUNNING')`);
+    // mysql2 connects with FOUND_ROWS: a matched row counts even when no value changed.
+    return matched > 0;
+  }
+
   async get(id: string): Promise<Job | undefined> {
     const rows = await this.db.all<JobRow>(
       sql`SELECT * FROM ${this.#t.jobs} WHERE ${sql.identifier('id')} = ${id}`,

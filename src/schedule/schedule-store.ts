@@ -39,6 +39,11 @@ export class ScheduleStore {
   /**
    * Records a firing; false when it was already recorded (another process took it, or it ran
    * before a restart), in which case the caller must not run it.
+   *
+   * A SUBMITTED claim also takes over a row that says only SKIPPED or MISSED with no job: those
+   * are one process's local view (its own instances were busy, its tick came late), and another
+   * process on time with a free instance may still run the firing. The conditional UPDATE keeps
+   * the row the only gate: of several takers, one changes it.
    */
   async claimFiring(
     schedule: string,
@@ -53,8 +58,15 @@ export class ScheduleStore {
         VALUES (${schedule}, ${at.getTime()}, ${jobId}, ${outcome}, ${Date.now()}, ${details.partition ?? null}, ${details.reason ?? null})`);
       return true;
     } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
+      if (!isDuplicateKey(error)) throw error;
+      if (outcome !== 'SUBMITTED') return false;
+      const taken = await this.db
+        .run(sql`UPDATE ${runs} SET ${sql.identifier('outcome')} = ${outcome},
+        ${sql.identifier('recorded_at')} = ${Date.now()}, ${sql.identifier('partition_day')} = ${details.partition ?? null},
+        ${sql.identifier('reason')} = ${null}
+        WHERE ${name} = ${schedule} AND ${fireTime} = ${at.getTime()}
+          AND ${sql.identifier('outcome')} IN ('SKIPPED', 'MISSED') AND ${sql.identifier('job_id')} IS NULL`);
+      return taken > 0;
     }
   }
 
@@ -95,6 +107,13 @@ export class ScheduleStore {
       sql`SELECT ${name} FROM ${state} WHERE ${sql.identifier('paused')} = ${1}`,
     );
     return new Set(rows.map((r) => r.schedule_name));
+  }
+
+  async isPaused(schedule: string): Promise<boolean> {
+    const rows = await this.db.all<{ paused: number | boolean }>(
+      sql`SELECT ${sql.identifier('paused')} FROM ${state} WHERE ${name} = ${schedule}`,
+    );
+    return Boolean(rows[0]?.paused);
   }
 
   async setPaused(schedule: string, paused: boolean): Promise<void> {

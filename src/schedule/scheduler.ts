@@ -40,6 +40,11 @@ export interface SchedulerDeps {
   tickMs: number;
   /** Reload when a file in `dir` is added, changed or removed. */
   watch: boolean;
+  /**
+   * Cluster mode: other processes pause and resume schedules in the shared store, so a due
+   * firing reads the stored state first (a lost Redis message cannot make a paused one fire).
+   */
+  sharedPause?: boolean;
   clock?: () => Date;
 }
 
@@ -236,6 +241,11 @@ export class Scheduler {
       return;
     const now = this.#now();
     if (entry.nextRunTime > now) return;
+    if (this.deps.sharedPause && (await this.deps.store.isPaused(entry.schedule.name))) {
+      entry.paused = true;
+      entry.nextRunTime = null;
+      return;
+    }
     let runTimes: Date[] = [];
     let next: Date | null = entry.nextRunTime;
     while (next !== null && next <= now) {
@@ -483,6 +493,20 @@ export class Scheduler {
     entry.paused = false;
     entry.nextRunTime = await this.#firstRunTime(entry, false);
     return this.#view(entry);
+  }
+
+  /**
+   * Takes the paused state of every schedule from the store (another process paused or resumed
+   * one); a schedule resumed elsewhere fires from now on, as a resume here does.
+   */
+  async refreshPaused(): Promise<void> {
+    const paused = await this.deps.store.pausedSchedules();
+    for (const entry of this.#entries.values()) {
+      const now = paused.has(entry.schedule.name);
+      if (now === entry.paused) continue;
+      entry.paused = now;
+      entry.nextRunTime = now ? null : await this.#firstRunTime(entry, false);
+    }
   }
 
   list(): ScheduleView[] {

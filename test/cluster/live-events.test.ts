@@ -120,5 +120,70 @@ describe(
       await ws.close();
       assert.equal(seen.results.at(-1)?.data?.jobStatus.job.status, 'CANCELLED');
     });
+
+    it('jobStatus and jobEvents on one process get the final state of jobs on the other that ended while Redis was away', async () => {
+      const A = cluster.processes[0]!.url;
+      const jobId = await submitStep(A, {
+        name: 'slow',
+        componentClassName: 'TestRowsProducer',
+        componentArguments: { ms: 60_000 },
+      });
+      const [runner, other] = await runnerAndOther(jobId);
+      const ws = connectWs(other);
+      const status = collect<{ jobStatus: { change: string; job: { status: string } } }>(
+        ws,
+        `subscription ($id: ID!) { jobStatus(id: $id) { change job { status } } }`,
+        { id: jobId },
+      );
+      const events: Array<{ id: string; status: string }> = [];
+      void collect<{ jobEvents: { job: { id: string; status: string } } }>(
+        ws,
+        `subscription { jobEvents { job { id status } } }`,
+        undefined,
+        (result) => events.push(result.data!.jobEvents.job),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      await redis.kill();
+      // While Redis is away: the job is cancelled where it runs, and another one runs and ends.
+      await gql(
+        runner,
+        `mutation ($id: ID!) { cancelJob(id: $id, reason: "while Redis was away") { __typename } }`,
+        {
+          id: jobId,
+        },
+      );
+      const during = await submitStep(runner, {
+        name: 'quick',
+        componentClassName: 'TestRowsProducer',
+      });
+      await until(async () => {
+        const [r] = await rows<{ n: number }>(
+          cluster.db,
+          `SELECT COUNT(*) AS n FROM jobs WHERE id IN (?) AND status IN ('CANCELLED', 'FINISHED')`,
+          [[jobId, during]],
+        );
+        return Number(r!.n) === 2;
+      }, 'both jobs to end in the store');
+      await redis.restart();
+
+      // Without a read of the store the final state is lost with Redis: the stream never ends.
+      const seen = await Promise.race([
+        status,
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('jobStatus never got the final state')), 20_000),
+        ),
+      ]);
+      assert.equal(seen.error, undefined);
+      assert.equal(seen.results.at(-1)?.data?.jobStatus.job.status, 'CANCELLED');
+      await until(
+        () =>
+          events.some((e) => e.id === jobId && e.status === 'CANCELLED') &&
+          events.some((e) => e.id === during && e.status === 'FINISHED'),
+        'jobEvents to get both final states',
+      );
+      await ws.close();
+      const subscriber = cluster.processes.find((p) => p.url === other)!;
+      assert.match(subscriber.output(), /Redis is back; live streams read the store again/);
+    });
   },
 );

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   decodeRelayMessage,
+  encodeControlMessage,
   encodeJobMessage,
   encodeLogsMessage,
   MAX_RELAY_MESSAGE_BYTES,
@@ -42,6 +43,37 @@ describe('Redis messages between processes', () => {
       from: 'p2',
       batch: { jobId: job.id, lines },
     });
+  });
+
+  it('carry a control message, and refuse an unknown action or a schedule without a name', () => {
+    for (const control of [
+      { action: 'reloadComponents' },
+      { action: 'reloadSchedules' },
+      { action: 'schedulePaused', schedule: 'daily' },
+    ] as const)
+      assert.deepEqual(decodeRelayMessage(encodeControlMessage('p3', control)), {
+        type: 'control',
+        from: 'p3',
+        control,
+      });
+    assert.throws(
+      () =>
+        decodeRelayMessage(
+          JSON.stringify({ type: 'control', from: 'x', control: { action: 'reboot' } }),
+        ),
+      /control\.action/,
+    );
+    assert.throws(
+      () =>
+        decodeRelayMessage(
+          JSON.stringify({
+            type: 'control',
+            from: 'x',
+            control: { action: 'schedulePaused', schedule: '' },
+          }),
+        ),
+      /control\.schedule/,
+    );
   });
 
   it('are refused with the field and the problem', () => {

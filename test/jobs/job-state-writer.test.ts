@@ -11,6 +11,29 @@ const FAST = { attempts: 3, firstDelayMs: 1, factor: 1, maxDelayMs: 1, jitter: 0
 const transient = () => Object.assign(new Error('gone'), { code: 'PROTOCOL_CONNECTION_LOST' });
 
 describe('JobStateWriter', () => {
+  it('stops writing a job the store fences off (another process ended it), once and for good', async () => {
+    let calls = 0;
+    const fenced: string[] = [];
+    const writer = new JobStateWriter({
+      store: {
+        update: () => {
+          calls++;
+          return Promise.resolve(false);
+        },
+      },
+      logger: quiet,
+      policy: FAST,
+      onFenced: (job) => fenced.push(job.id),
+    });
+    const job = waitingJob();
+    assert.equal(await writer.save(job), false);
+    assert.equal(await writer.save(job), false);
+    assert.equal(calls, 1, 'neither retried nor tried again');
+    assert.deepEqual(fenced, [job.id]);
+    assert.equal(writer.fenced(job.id), true);
+    assert.equal(writer.failures, 0, 'not a store failure');
+  });
+
   it('retries a transient failure a bounded number of times, then gives up without rejecting', async () => {
     let calls = 0;
     const writer = new JobStateWriter({

@@ -49,8 +49,11 @@ builder.mutationFields((t) => ({
   reloadComponents: t.field({
     type: [ComponentRef],
     description:
-      'Loads the components folder again if anything in it changed; jobs already started keep their versions. Failures show in componentLoadFailures.',
-    resolve: async (_root, _args, { app }) =>
-      sortedComponents((await app.registry.reload()).snapshot.components),
+      'Loads the components folder again if anything in it changed; jobs already started keep their versions. Failures show in componentLoadFailures. In cluster mode every process reloads; the answer is this process’s.',
+    resolve: async (_root, _args, { app }) => {
+      const { snapshot } = await app.registry.reload();
+      app.cluster?.relay.announce({ action: 'reloadComponents' });
+      return sortedComponents(snapshot.components);
+    },
   }),
 }));

@@ -38,7 +38,9 @@ builder.subscriptionFields((t) => ({
     type: JobStatusEventRef,
     description:
       'Every job’s changes. A subscriber that lags gets each job’s latest state instead of every intermediate one.',
-    subscribe: (_root, _args, { live }) => new JobEventsStream(live),
+    // Only a cluster's streams can miss events (through Redis), so only they read the store.
+    subscribe: (_root, _args, { app, live }) =>
+      new JobEventsStream(live, app.cluster ? app.executor : undefined),
     resolve: (event: JobStatusEvent) => event,
   }),
 }));

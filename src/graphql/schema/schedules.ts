@@ -245,23 +245,36 @@ builder.mutationFields((t) => ({
   }),
   pauseSchedule: t.field({
     type: ScheduleRef,
-    description: 'Stops a schedule from firing until resumed (kept across restarts).',
+    description:
+      'Stops a schedule from firing until resumed (kept across restarts; in cluster mode, on every process).',
     args: { name: t.arg.string({ required: true }) },
     errors: { types: [NotFoundError], directResult: true, union: { name: 'PauseScheduleResult' } },
-    resolve: (_root, { name }, { app }) => app.scheduler.pause(name),
+    resolve: async (_root, { name }, { app }) => {
+      const view = await app.scheduler.pause(name);
+      app.cluster?.relay.announce({ action: 'schedulePaused', schedule: name });
+      return view;
+    },
   }),
   resumeSchedule: t.field({
     type: ScheduleRef,
     description:
-      'Lets a paused schedule fire again, from now on (firings during the pause are not caught up).',
+      'Lets a paused schedule fire again, from now on (firings during the pause are not caught up); in cluster mode, on every process.',
     args: { name: t.arg.string({ required: true }) },
     errors: { types: [NotFoundError], directResult: true, union: { name: 'ResumeScheduleResult' } },
-    resolve: (_root, { name }, { app }) => app.scheduler.resume(name),
+    resolve: async (_root, { name }, { app }) => {
+      const view = await app.scheduler.resume(name);
+      app.cluster?.relay.announce({ action: 'schedulePaused', schedule: name });
+      return view;
+    },
   }),
   reloadSchedules: t.field({
     type: ScheduleReloadRef,
     description:
-      'Reads the schedules folder again (it is also watched); schedules whose file did not change keep their state.',
-    resolve: (_root, _args, { app }) => app.scheduler.reload(),
+      'Reads the schedules folder again (it is also watched); schedules whose file did not change keep their state. In cluster mode every process reads its folder again; the answer is this process’s.',
+    resolve: async (_root, _args, { app }) => {
+      const summary = await app.scheduler.reload();
+      app.cluster?.relay.announce({ action: 'reloadSchedules' });
+      return summary;
+    },
   }),
 }));

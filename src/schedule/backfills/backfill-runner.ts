@@ -5,6 +5,7 @@ import type { EventBus } from '../../events/event-bus.js';
 import { PartitionTakenError, ShuttingDownError } from '../../jobs/errors.js';
 import { INTERRUPTED_REASON, type Executor } from '../../jobs/executor.js';
 import { isFinal, type Job, type JobStatus } from '../../jobs/job.js';
+import { isStoppedRespondingReason } from '../../cluster/dead-processes.js';
 import type { StoredTradingDays } from '../partitions/stored-trading-days.js';
 import type { ScheduleDefinition } from '../schedule-file.js';
 import type { Backfill, BackfillCounts, BackfillPartition } from './backfill.js';
@@ -34,6 +35,12 @@ export interface BackfillRunnerDeps {
   /** Runs at once per backfill unless the request says otherwise: half the executor's slots. */
   defaultMaxConcurrent: number;
   maxConcurrentJobs: number;
+  /**
+   * Cluster mode: this process's id. A backfill is driven (its partitions submitted) by one
+   * process at a time, the one named in its row; another takes it over only once that one is
+   * gone (pruned as dead, or stopped).
+   */
+  driver?: string;
 }
 
 interface Active {
@@ -51,28 +58,76 @@ interface Active {
  */
 export class BackfillRunner {
   readonly #active = new Map<string, Active>();
-  #offJobs: (() => void) | undefined;
+  #offJobs: (() => void)[] = [];
   #stopped = false;
+  #adopting: Promise<void> = Promise.resolve();
+  #started = false;
 
   constructor(private readonly deps: BackfillRunnerDeps) {}
 
-  /** Resumes the backfills still running when the server last stopped. */
+  /**
+   * Resumes the backfills still running when the server last stopped (in cluster mode, only
+   * those no live process drives).
+   */
   async start(): Promise<void> {
-    this.#offJobs = this.deps.bus.on('job', ({ job }) => this.#jobChanged(job));
-    for (const backfill of await this.deps.store.list(1000, 'RUNNING')) {
-      const active: Active = { backfill, statuses: new Map(), pumping: Promise.resolve() };
-      for (const p of backfill.partitions) {
-        if (p.jobId === null) continue;
-        const job = await this.deps.executor.get(p.jobId);
-        const interrupted =
-          p.state === 'SUBMITTED' &&
-          (!job || (job.status === 'FAILED' && job.error === INTERRUPTED_REASON));
-        if (interrupted) await this.#setPartition(active, p, 'PENDING', null);
-        else if (job) active.statuses.set(job.id, job.status);
+    const { bus } = this.deps;
+    this.#offJobs = [
+      bus.on('job', ({ job }) => this.#jobChanged(job)),
+      // Events of jobs on other processes may have been lost with Redis: read their states.
+      bus.on('liveResync', () => void this.#readStatuses()),
+    ];
+    for (const backfill of await this.deps.store.list(1000, 'RUNNING'))
+      await this.#resume(backfill);
+    this.#started = true;
+  }
+
+  /**
+   * Cluster mode, after each heartbeat: takes over the running backfills whose driver is gone.
+   * Resolves once those taken are resumed.
+   */
+  adoptUndriven(): Promise<void> {
+    this.#adopting = this.#adopting.then(async () => {
+      if (!this.#started || this.#stopped || this.deps.driver === undefined) return;
+      for (const id of await this.deps.store.undriven()) {
+        if (this.#active.has(id) || this.#stopped) continue;
+        const backfill = await this.deps.store.get(id);
+        if (backfill?.status === 'RUNNING') await this.#resume(backfill, true);
       }
-      this.#active.set(backfill.id, active);
-      this.deps.logger.info({ backfill: backfill.id }, 'backfill resumed');
-      this.#pump(active);
+    });
+    return this.#adopting;
+  }
+
+  async #resume(backfill: Backfill, adopted = false): Promise<void> {
+    const { driver } = this.deps;
+    if (driver !== undefined && !(await this.deps.store.take(backfill.id, driver))) return;
+    const active: Active = { backfill, statuses: new Map(), pumping: Promise.resolve() };
+    for (const p of backfill.partitions) {
+      if (p.jobId === null) continue;
+      const job = await this.deps.executor.get(p.jobId);
+      // A job its process's stop or death ended did not fail by itself: its day runs again.
+      const interrupted =
+        p.state === 'SUBMITTED' &&
+        (!job ||
+          (job.status === 'FAILED' &&
+            (job.error === INTERRUPTED_REASON || isStoppedRespondingReason(job.error))));
+      if (interrupted) await this.#setPartition(active, p, 'PENDING', null);
+      else if (job) active.statuses.set(job.id, job.status);
+    }
+    this.#active.set(backfill.id, active);
+    this.deps.logger.info(
+      { backfill: backfill.id, ...(driver !== undefined ? { driver } : {}) },
+      adopted ? 'backfill taken over from a process that is gone' : 'backfill resumed',
+    );
+    this.#pump(active);
+  }
+
+  async #readStatuses(): Promise<void> {
+    for (const active of [...this.#active.values()]) {
+      for (const [jobId, status] of [...active.statuses]) {
+        if (isFinal(status)) continue;
+        const job = await this.deps.executor.get(jobId).catch(() => undefined);
+        if (job) this.#jobChanged(job);
+      }
     }
   }
 
@@ -82,7 +137,8 @@ export class BackfillRunner {
    */
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#offJobs?.();
+    for (const off of this.#offJobs.splice(0)) off();
+    await this.#adopting;
     for (const active of this.#active.values()) {
       await active.pumping;
       for (const p of active.backfill.partitions) {
@@ -90,7 +146,18 @@ export class BackfillRunner {
         if (p.state === 'SUBMITTED' && status !== undefined && !isFinal(status))
           await this.deps.store.setPartition(active.backfill.id, p.partition, 'PENDING', null);
       }
+      if (this.deps.driver !== undefined)
+        await this.deps.store.release(active.backfill.id, this.deps.driver);
     }
+  }
+
+  /**
+   * Cluster mode, when this process was taken for dead: it drives nothing more (another process
+   * takes its backfills over) and starts none.
+   */
+  abandon(): void {
+    this.#stopped = true;
+    this.#active.clear();
   }
 
   async create(request: BackfillRequest): Promise<Backfill> {
@@ -133,7 +200,7 @@ export class BackfillRunner {
       error: null,
       partitions: days.map((partition) => ({ partition, state: 'PENDING', jobId: null })),
     };
-    await this.deps.store.insert(backfill);
+    await this.deps.store.insert(backfill, this.deps.driver ?? null);
     const active: Active = { backfill, statuses: new Map(), pumping: Promise.resolve() };
     this.#active.set(backfill.id, active);
     this.deps.logger.info(
@@ -151,7 +218,8 @@ export class BackfillRunner {
     if (!active) {
       const stored = await this.deps.store.get(id);
       if (!stored) throw new NotFoundError('backfill', id);
-      return stored;
+      if (this.deps.driver === undefined || stored.status !== 'RUNNING') return stored;
+      return this.#cancelElsewhere(stored);
     }
     await this.#finish(active, 'CANCELLED', 'cancelled by request');
     const live = active.backfill.partitions.filter(
@@ -167,6 +235,31 @@ export class BackfillRunner {
       ),
     );
     return structuredClone(active.backfill);
+  }
+
+  /**
+   * Cluster mode: a backfill another process drives ends in the store (its driver sees that at
+   * its next pass and stops), and its live jobs are cancelled wherever they run.
+   */
+  async #cancelElsewhere(backfill: Backfill): Promise<Backfill> {
+    const finishedAt = new Date();
+    const error = 'cancelled by request';
+    await this.deps.store.setStatus(backfill.id, 'CANCELLED', finishedAt, error);
+    Object.assign(backfill, { status: 'CANCELLED', finishedAt, error });
+    await Promise.all(
+      backfill.partitions
+        .filter((p) => p.state === 'SUBMITTED' && p.jobId !== null)
+        .map((p) =>
+          this.deps.executor
+            .cancel(p.jobId!, `backfill ${backfill.id} was cancelled`)
+            .catch(() => undefined),
+        ),
+    );
+    this.deps.logger.info(
+      { backfill: backfill.id },
+      'backfill cancelled (driven by another process)',
+    );
+    return backfill;
   }
 
   async get(id: string): Promise<Backfill | undefined> {
@@ -221,6 +314,7 @@ export class BackfillRunner {
     while (!this.#stopped && backfill.status === 'RUNNING' && liveOwn() < backfill.maxConcurrent) {
       const next = backfill.partitions.find((p) => p.state === 'PENDING');
       if (!next) break;
+      if (await this.#endedElsewhere(active)) return;
       try {
         const job = await this.#submit(backfill, next.partition);
         active.statuses.set(job.id, job.status);
@@ -237,6 +331,7 @@ export class BackfillRunner {
       }
     }
     if (backfill.status !== 'RUNNING' || this.#stopped) return;
+    if (await this.#endedElsewhere(active)) return;
     const counts = countPartitions(backfill.partitions, active.statuses);
     if (counts.pending + counts.running + counts.waiting === 0)
       await this.#finish(
@@ -245,6 +340,23 @@ export class BackfillRunner {
         counts.failed > 0 ? `${counts.failed} of ${counts.total} partition(s) failed` : null,
       );
     else this.#publish(active);
+  }
+
+  /** Cluster mode: another process cancelled it in the store; this one stops driving it. */
+  async #endedElsewhere(active: Active): Promise<boolean> {
+    if (this.deps.driver === undefined) return false;
+    const stored = await this.deps.store.status(active.backfill.id);
+    if (stored === 'RUNNING') return false;
+    const fresh = await this.deps.store.get(active.backfill.id);
+    if (fresh)
+      Object.assign(active.backfill, {
+        status: fresh.status,
+        finishedAt: fresh.finishedAt,
+        error: fresh.error,
+      });
+    this.#active.delete(active.backfill.id);
+    this.#publish(active);
+    return true;
   }
 
   async #submit(backfill: Backfill, partition: string): Promise<Job> {

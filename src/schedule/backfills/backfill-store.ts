@@ -32,6 +32,10 @@ const parts = sql.identifier('backfill_partitions');
 const id = sql.identifier('id');
 const backfillId = sql.identifier('backfill_id');
 const day = sql.identifier('partition_day');
+const drivenByColumn = sql.identifier('driven_by');
+/** No live process drives it: none ever did, or the one that did was pruned as dead. */
+const undriven = sql`(${drivenByColumn} IS NULL OR NOT EXISTS
+  (SELECT 1 FROM ${sql.identifier('server_process')} p WHERE p.${id} = ${backfills}.${drivenByColumn}))`;
 
 /**
  * Backfills and their partitions in the control store, so a backfill survives a restart: what is
@@ -40,11 +44,12 @@ const day = sql.identifier('partition_day');
 export class BackfillStore {
   constructor(private readonly db: SqlRunner) {}
 
-  async insert(backfill: Backfill): Promise<void> {
+  /** `drivenBy`: cluster mode, the process that will submit its partitions. */
+  async insert(backfill: Backfill, drivenBy: string | null = null): Promise<void> {
     const b = backfill;
     await this.db.run(sql`INSERT INTO ${backfills}
-      (${id}, ${sql.identifier('schedule_name')}, ${sql.identifier('from_day')}, ${sql.identifier('to_day')}, ${sql.identifier('force')}, ${sql.identifier('max_concurrent')}, ${sql.identifier('status')}, ${sql.identifier('created_at')}, ${sql.identifier('finished_at')}, ${sql.identifier('error')})
-      VALUES (${b.id}, ${b.schedule}, ${b.from}, ${b.to}, ${b.force ? 1 : 0}, ${b.maxConcurrent}, ${b.status}, ${b.createdAt.getTime()}, ${null}, ${null})`);
+      (${id}, ${sql.identifier('schedule_name')}, ${sql.identifier('from_day')}, ${sql.identifier('to_day')}, ${sql.identifier('force')}, ${sql.identifier('max_concurrent')}, ${sql.identifier('status')}, ${sql.identifier('created_at')}, ${sql.identifier('finished_at')}, ${sql.identifier('error')}, ${drivenByColumn})
+      VALUES (${b.id}, ${b.schedule}, ${b.from}, ${b.to}, ${b.force ? 1 : 0}, ${b.maxConcurrent}, ${b.status}, ${b.createdAt.getTime()}, ${null}, ${null}, ${drivenBy})`);
     // A backfill spans at most a few thousand trading days: chunks keep each statement small.
     for (let i = 0; i < b.partitions.length; i += 500) {
       const rows = b.partitions
@@ -76,6 +81,39 @@ export class BackfillStore {
     await this.db.run(sql`UPDATE ${backfills} SET ${sql.identifier('status')} = ${status},
       ${sql.identifier('finished_at')} = ${finishedAt?.getTime() ?? null}, ${sql.identifier('error')} = ${error}
       WHERE ${id} = ${backfill}`);
+  }
+
+  /**
+   * Cluster mode: makes `processId` the one process driving a running backfill, when no live
+   * process does (or it already does). One conditional UPDATE, so of several processes trying at
+   * once exactly one gets it.
+   */
+  async take(backfill: string, processId: string): Promise<boolean> {
+    const taken = await this.db.run(sql`UPDATE ${backfills} SET ${drivenByColumn} = ${processId}
+      WHERE ${id} = ${backfill} AND ${sql.identifier('status')} = 'RUNNING'
+        AND (${drivenByColumn} = ${processId} OR ${undriven})`);
+    return taken > 0;
+  }
+
+  /** A stopping process lets its backfills go, so another takes them at its next heartbeat. */
+  async release(backfill: string, processId: string): Promise<void> {
+    await this.db.run(sql`UPDATE ${backfills} SET ${drivenByColumn} = ${null}
+      WHERE ${id} = ${backfill} AND ${drivenByColumn} = ${processId}`);
+  }
+
+  /** Running backfills no live process drives. */
+  async undriven(): Promise<string[]> {
+    const rows = await this.db.all<{ id: string }>(
+      sql`SELECT ${id} FROM ${backfills} WHERE ${sql.identifier('status')} = 'RUNNING' AND ${undriven} ORDER BY ${id}`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async status(backfill: string): Promise<BackfillStatus | undefined> {
+    const rows = await this.db.all<{ status: string }>(
+      sql`SELECT ${sql.identifier('status')} FROM ${backfills} WHERE ${id} = ${backfill}`,
+    );
+    return rows[0]?.status as BackfillStatus | undefined;
   }
 
   async get(backfill: string): Promise<Backfill | undefined> {

@@ -134,6 +134,11 @@ export const backfills = mysqlTable('backfills', {
 
   /** Why it failed or was cancelled. */
   error: text('error'),
+  /**
+   * Cluster mode: the server process driving it (submitting its partitions); taken over when
+   * that process is pruned as dead.
+   */
+  drivenBy: varchar('driven_by', { length: 36 }),
 });
 
 /** One trading day of a backfill: `job_id` is null until its job is submitted (or when skipped). */

@@ -105,6 +105,7 @@ export const backfills = sqliteTable('backfills', {
   finishedAt: integer('finished_at'),
 
   error: text('error'),
+  drivenBy: text('driven_by'),
 });
 
 export const backfillPartitions = sqliteTable(

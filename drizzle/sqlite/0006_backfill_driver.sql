@@ -1,0 +1,1 @@
+ALTER TABLE `backfills` ADD `driven_by` text;
