@@ -8,12 +8,10 @@
  * FDA_BENCH_LOAD_SECONDS, FDA_BENCH_LOAD_CLIENTS, FDA_BENCH_LOAD_LINES and
  * FDA_BENCH_LOAD_PROCESSES change the run (e.g. FDA_BENCH_LOAD_SECONDS=10 for a quick one).
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import type { BenchContext, BenchModule, BenchOutcome } from './bench-module.js';
 import { fmt, gql, percentile } from './graphql-support.js';
-import type { LoadClientsOptions, LoadClientsReport } from './load-clients.js';
+import type { LoadClientsReport } from './load-clients.js';
+import { mergeReports as merge, runClients } from './load-client-runs.js';
 import { mib, rssBytes, sleep, startServerUnderTest } from './server-under-test.js';
 
 const SECONDS = Number(process.env.FDA_BENCH_LOAD_SECONDS ?? 60);
@@ -24,44 +22,6 @@ const PROCESSES = Number(process.env.FDA_BENCH_LOAD_PROCESSES ?? 2);
 const SETTLE_MS = 10_000;
 /** Time the clients get to start their processes and connect before the run starts. */
 const CONNECT_MS = 8000;
-
-async function runClients(options: LoadClientsOptions): Promise<LoadClientsReport> {
-  const entry = fileURLToPath(new URL('./load-clients.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, JSON.stringify(options)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`the load clients exited with code ${code}`);
-  return JSON.parse(out.trim().split('\n').at(-1)!) as LoadClientsReport;
-}
-
-function merge(reports: LoadClientsReport[]): LoadClientsReport {
-  const sum = (pick: (r: LoadClientsReport) => number) =>
-    reports.reduce((total, r) => total + pick(r), 0);
-  const counts = (pick: (r: LoadClientsReport) => Record<string, number>) => {
-    const out: Record<string, number> = {};
-    for (const r of reports)
-      for (const [k, v] of Object.entries(pick(r))) out[k] = (out[k] ?? 0) + v;
-    return out;
-  };
-  return {
-    submitted: sum((r) => r.submitted),
-    finished: sum((r) => r.finished),
-    notFinished: reports.flatMap((r) => r.notFinished),
-    linesReceived: sum((r) => r.linesReceived),
-    linesExpected: sum((r) => r.linesExpected),
-    jobsWithLineProblems: sum((r) => r.jobsWithLineProblems),
-    limitErrors: counts((r) => r.limitErrors),
-    errors: counts((r) => r.errors),
-    submitMs: reports.flatMap((r) => r.submitMs),
-    queryMs: reports.flatMap((r) => r.queryMs),
-    connectMs: reports.flatMap((r) => r.connectMs),
-    lateClients: sum((r) => r.lateClients),
-    elapsedMs: Math.max(...reports.map((r) => r.elapsedMs)),
-  };
-}
 
 type JobPage = {
   jobs: {
