@@ -7,7 +7,8 @@
  * the time it spent writing (the storager's per-target duration, summed over batches), against the
  * server's own limit for the same rows, timed the same way once the job is done (all three targets
  * written at once, each timed to its own end): one LOAD DATA into an empty table for MySQL, one
- * prepared plain INSERT in one transaction for SQLite.
+ * prepared plain INSERT in one transaction for SQLite. FDA_BENCH_CHILD_FLAGS passes node flags to
+ * the child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import pino from 'pino';
+import type { StreamTargetResult } from '../../src/components/store-rows.js';
 import { SqliteTarget } from '../../src/storage/sqlite-target.js';
 import type { DailyBarRow } from '../../src/storage/upsert/index.js';
 import { capturedUniverse, createFakeMarket } from '../../test/support/baostock-fake-market.js';
@@ -35,25 +37,13 @@ const RATE_GOAL = 0.8;
 const RSS_GOAL_MB = 300;
 const CHILD = fileURLToPath(new URL('./year-child.ts', import.meta.url));
 
-interface TargetResult {
-  target: string;
-  dialect: string;
-  ok: boolean;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  statements: number;
-  durationMs: number;
-  batches: number;
-}
-
 interface ChildOutcome {
   seconds: number;
   idle: number;
   peak: number;
   rows: number;
   securities: number;
-  targets: TargetResult[];
+  targets: StreamTargetResult[];
 }
 
 export interface YearOutcome {

@@ -126,16 +126,9 @@ export class JobStore {
   /** Writes every field that can change after submission. */
   async update(job: Job): Promise<void> {
     const row = encodeJob(job);
-    const j = this.#t.jobs;
-    await this.db.run(sql`UPDATE ${j} SET
-      ${sql.identifier('status')} = ${row.status},
-      ${sql.identifier('steps')} = ${row.steps},
-      ${sql.identifier('error')} = ${row.error},
-      ${sql.identifier('started_at')} = ${row.started_at},
-      ${sql.identifier('finished_at')} = ${row.finished_at},
-      ${sql.identifier('log_count')} = ${row.log_count},
-      ${sql.identifier('partition_claim')} = ${row.partition_claim}
-      WHERE ${sql.identifier('id')} = ${row.id}`);
+    await this.db.run(
+      sql`UPDATE ${this.#t.jobs} SET ${changingFields(row)} WHERE ${sql.identifier('id')} = ${row.id}`,
+    );
   }
 
   /**
@@ -145,15 +138,7 @@ export class JobStore {
    */
   async updateClaimed(job: Job, processId: string): Promise<boolean> {
     const row = encodeJob(job);
-    const j = this.#t.jobs;
-    const matched = await this.db.run(sql`UPDATE ${j} SET
-      ${sql.identifier('status')} = ${row.status},
-      ${sql.identifier('steps')} = ${row.steps},
-      ${sql.identifier('error')} = ${row.error},
-      ${sql.identifier('started_at')} = ${row.started_at},
-      ${sql.identifier('finished_at')} = ${row.finished_at},
-      ${sql.identifier('log_count')} = ${row.log_count},
-      ${sql.identifier('partition_claim')} = ${row.partition_claim}
+    const matched = await this.db.run(sql`UPDATE ${this.#t.jobs} SET ${changingFields(row)}
       WHERE ${sql.identifier('id')} = ${row.id} AND ${sql.identifier('claimed_by')} = ${processId}
         AND ${sql.identifier('status')} IN ('WAITING', 'RUNNING')`);
     // mysql2 connects with FOUND_ROWS: a matched row counts even when no value changed.
@@ -287,4 +272,15 @@ export class JobStore {
       removed += await this.db.run(sql`DELETE FROM ${j} WHERE ${id} IN (${ids})`);
     }
   }
+}
+
+/** The SET list of every field that can change after submission. */
+function changingFields(row: ReturnType<typeof encodeJob>): SQL {
+  return sql`${sql.identifier('status')} = ${row.status},
+    ${sql.identifier('steps')} = ${row.steps},
+    ${sql.identifier('error')} = ${row.error},
+    ${sql.identifier('started_at')} = ${row.started_at},
+    ${sql.identifier('finished_at')} = ${row.finished_at},
+    ${sql.identifier('log_count')} = ${row.log_count},
+    ${sql.identifier('partition_claim')} = ${row.partition_claim}`;
 }
