@@ -133,16 +133,28 @@ export class JobStore {
 
   /**
    * Cluster mode: writes the job only while `processId` holds it (its claim) and it has not ended
-   * in the store. False when it wrote nothing: the process was taken for dead and its pruner
-   * failed the job, whose FAILED must stay (fencing, as a lease's token does).
+   * in the store, or ended there as this very state says (the same status and finish time: a save
+   * queued behind the one that stored the end writes the same end again). False when it wrote
+   * nothing: the process was taken for dead and its pruner failed the job, whose FAILED (with the
+   * pruner's own finish time) must stay (fencing, as a lease's token does).
    */
   async updateClaimed(job: Job, processId: string): Promise<boolean> {
     const row = encodeJob(job);
-    const matched = await this.db.run(sql`UPDATE ${this.#t.jobs} SET ${changingFields(row)}
-      WHERE ${sql.identifier('id')} = ${row.id} AND ${sql.identifier('claimed_by')} = ${processId}
-        AND ${sql.identifier('status')} IN ('WAITING', 'RUNNING')`);
-    // mysql2 connects with FOUND_ROWS: a matched row counts even when no value changed.
-    return matched > 0;
+    const status = sql.identifier('status');
+    const ownEnd =
+      row.finished_at === null
+        ? sql`FALSE`
+        : sql`(${status} = ${row.status} AND ${sql.identifier('finished_at')} = ${row.finished_at})`;
+    const held = sql`${sql.identifier('id')} = ${row.id} AND ${sql.identifier('claimed_by')} = ${processId}
+        AND (${status} IN ('WAITING', 'RUNNING') OR ${ownEnd})`;
+    const changed = await this.db.run(
+      sql`UPDATE ${this.#t.jobs} SET ${changingFields(row)} WHERE ${held}`,
+    );
+    if (changed > 0) return true;
+    // MySQL counts changed rows, not matched ones (the targets connect without FOUND_ROWS): a
+    // state saved twice changes nothing the second time, and is still this process's to write.
+    const still = await this.db.all(sql`SELECT 1 AS held FROM ${this.#t.jobs} WHERE ${held}`);
+    return still.length > 0;
   }
 
   async get(id: string): Promise<Job | undefined> {

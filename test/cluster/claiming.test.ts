@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { redisSkipReason } from '../support/redis.js';
 import { after, before, describe, it } from 'node:test';
-import { gql, until } from '../graphql/support.js';
+import { collect, connectWs, gql, seqsOf, until } from '../graphql/support.js';
 import { mysqlSkipReason } from '../support/mysql.js';
 import { rows, startTestCluster, submitStep, type TestCluster } from './cluster-support.js';
 
@@ -94,6 +94,53 @@ describe(
         `SELECT COUNT(DISTINCT claimed_by) AS n FROM jobs`,
       );
       assert.equal(Number(claimedBy[0]!.n), 3);
+    });
+
+    it('a jobLogs subscriber where a short job was submitted sees all of it end, wherever it ran', async () => {
+      // A state saved twice unchanged (the end, saved again behind the save that stored it) once
+      // read as "no longer held": the job's end was never published and its subscribers hung.
+      const targets = urls();
+      const sockets = targets.map((url) => connectWs(url));
+      try {
+        const followed = await Promise.all(
+          Array.from({ length: 24 }, async (_, i) => {
+            const id = await submitStep(targets[i % 3]!, {
+              name: 'p',
+              componentClassName: 'TestRowsProducer',
+              componentArguments: { lines: 5 },
+            });
+            const logs = await Promise.race([
+              collect<{ jobLogs: { cursor: number; lines: { seq: number }[] } }>(
+                sockets[i % 3]!,
+                `subscription ($id: ID!) { jobLogs(id: $id) { cursor lines { seq } } }`,
+                { id },
+              ),
+              new Promise<never>((_, reject) =>
+                setTimeout(() => reject(new Error(`jobLogs of ${id} never completed`)), 20_000),
+              ),
+            ]);
+            return { id, logs };
+          }),
+        );
+        for (const { id, logs } of followed) {
+          assert.equal(logs.error, undefined, id);
+          const [job] = await rows<{ status: string; log_count: number }>(
+            cluster.db,
+            `SELECT status, log_count FROM jobs WHERE id = ?`,
+            [id],
+          );
+          assert.equal(job!.status, 'FINISHED', id);
+          assert.deepEqual(
+            seqsOf(logs.results),
+            Array.from({ length: Number(job!.log_count) }, (_, k) => k + 1),
+            id,
+          );
+        }
+        for (const p of cluster.processes)
+          assert.doesNotMatch(p.output(), /no longer holds the job/);
+      } finally {
+        await Promise.all(sockets.map((ws) => ws.close()));
+      }
     });
 
     it('never runs more than maxConcurrentJobs (4) in one process', async () => {
