@@ -49,6 +49,7 @@ const SUBMIT =
   'mutation($steps: [StepInput!]!) { submitJob(input: { steps: $steps }) { __typename ... on Job { id } ... on Error { message code } } }';
 const LOGS = 'subscription($id: ID!) { jobLogs(id: $id) { lines { seq } } }';
 const STATUS = 'query($id: ID!) { job(id: $id) { status logCount } }';
+const FOLLOW_TIMEOUT_MS = 60_000;
 
 interface GraphQLAnswer<T> {
   data?: T;
@@ -149,7 +150,13 @@ async function runLoadClients(options: LoadClientsOptions): Promise<LoadClientsR
     new Promise((resolve) => {
       let next = 1;
       let inOrder = true;
-      client.subscribe<{ jobLogs: { lines: { seq: number }[] } }>(
+      // A subscription that never completes (a job's end never reaching it) is counted, not waited for.
+      const timer = setTimeout(() => {
+        stop();
+        fail(`jobLogs of a job did not complete within ${FOLLOW_TIMEOUT_MS / 1000} s`);
+        resolve({ lines: next - 1, inOrder: false });
+      }, FOLLOW_TIMEOUT_MS);
+      const stop = client.subscribe<{ jobLogs: { lines: { seq: number }[] } }>(
         { query: LOGS, variables: { id } },
         {
           next: (result) => {
@@ -160,10 +167,14 @@ async function runLoadClients(options: LoadClientsOptions): Promise<LoadClientsR
             }
           },
           error: (error) => {
+            clearTimeout(timer);
             fail(error);
             resolve({ lines: next - 1, inOrder: false });
           },
-          complete: () => resolve({ lines: next - 1, inOrder }),
+          complete: () => {
+            clearTimeout(timer);
+            resolve({ lines: next - 1, inOrder });
+          },
         },
       );
     });
