@@ -145,16 +145,11 @@ export class JobStore {
       row.finished_at === null
         ? sql`FALSE`
         : sql`(${status} = ${row.status} AND ${sql.identifier('finished_at')} = ${row.finished_at})`;
-    const held = sql`${sql.identifier('id')} = ${row.id} AND ${sql.identifier('claimed_by')} = ${processId}
-        AND (${status} IN ('WAITING', 'RUNNING') OR ${ownEnd})`;
-    const changed = await this.db.run(
-      sql`UPDATE ${this.#t.jobs} SET ${changingFields(row)} WHERE ${held}`,
-    );
-    if (changed > 0) return true;
-    // MySQL counts changed rows, not matched ones (the targets connect without FOUND_ROWS): a
-    // state saved twice changes nothing the second time, and is still this process's to write.
-    const still = await this.db.all(sql`SELECT 1 AS held FROM ${this.#t.jobs} WHERE ${held}`);
-    return still.length > 0;
+    const matched = await this.db.update(sql`UPDATE ${this.#t.jobs} SET ${changingFields(row)}
+      WHERE ${sql.identifier('id')} = ${row.id} AND ${sql.identifier('claimed_by')} = ${processId}
+        AND (${status} IN ('WAITING', 'RUNNING') OR ${ownEnd})`);
+    // Matched, not changed: a state saved twice changes nothing the second time and is still ours.
+    return matched > 0;
   }
 
   async get(id: string): Promise<Job | undefined> {

@@ -16,6 +16,11 @@ export interface SqlRunner {
   /** Returns the number of rows the statement changed. */
   run(query: SQL): Promise<number>;
   /**
+   * Runs an UPDATE; returns the rows its WHERE matched, changed or not (MySQL's affected rows
+   * count only changed ones: the targets connect without FOUND_ROWS for the upsert's counts).
+   */
+  update(query: SQL): Promise<number>;
+  /**
    * The largest statement the server takes, in bytes, less a margin (MySQL: max_allowed_packet;
    * SQLite: no practical limit). Batched inserts are cut to fit it.
    */
@@ -42,6 +47,16 @@ function mysqlRunner(target: MysqlTarget): SqlRunner {
       const [header] = (await db.execute(query)) as unknown as [ResultSetHeader];
       return header.affectedRows;
     },
+    async update(query: SQL) {
+      const { db } = await target.connect();
+      const [header] = (await db.execute(query)) as unknown as [ResultSetHeader];
+      const matched = /Rows matched:\s*(\d+)/.exec(header.info);
+      if (!matched)
+        throw new Error(
+          `the server reported no matched rows (info ${JSON.stringify(header.info)})`,
+        );
+      return Number(matched[1]);
+    },
     async statementLimitBytes() {
       const { maxAllowedPacket } = await target.connect();
       return statementLimit(maxAllowedPacket);
@@ -58,6 +73,11 @@ function sqliteRunner(target: SqliteTarget): SqlRunner {
     },
     async run(query: SQL) {
       const { db } = await target.connect();
+      return db.run(query).changes;
+    },
+    async update(query: SQL) {
+      const { db } = await target.connect();
+      // SQLite counts every row an UPDATE's WHERE selected, whether or not a value changed.
       return db.run(query).changes;
     },
     statementLimitBytes() {

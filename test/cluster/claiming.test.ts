@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { redisSkipReason } from '../support/redis.js';
 import { after, before, describe, it } from 'node:test';
-import { collect, connectWs, gql, seqsOf, until } from '../graphql/support.js';
+import { collect, connectWs, gql, range, seqsOf, until } from '../graphql/support.js';
 import { mysqlSkipReason } from '../support/mysql.js';
 import { rows, startTestCluster, submitStep, type TestCluster } from './cluster-support.js';
 
@@ -116,7 +116,10 @@ describe(
                 { id },
               ),
               new Promise<never>((_, reject) =>
-                setTimeout(() => reject(new Error(`jobLogs of ${id} never completed`)), 20_000),
+                setTimeout(
+                  () => reject(new Error(`jobLogs of ${id} never completed`)),
+                  20_000,
+                ).unref(),
               ),
             ]);
             return { id, logs };
@@ -130,11 +133,7 @@ describe(
             [id],
           );
           assert.equal(job!.status, 'FINISHED', id);
-          assert.deepEqual(
-            seqsOf(logs.results),
-            Array.from({ length: Number(job!.log_count) }, (_, k) => k + 1),
-            id,
-          );
+          assert.deepEqual(seqsOf(logs.results), range(1, Number(job!.log_count)), id);
         }
         for (const p of cluster.processes)
           assert.doesNotMatch(p.output(), /no longer holds the job/);
