@@ -35,6 +35,18 @@ describe('decimal', () => {
       assert.equal(canonicalDecimal(text), undefined, JSON.stringify(text));
   });
 
+  it('canonical text by string work agrees with parse and format, over generated text', () => {
+    // Deterministic: a small linear congruential generator over the characters decimals use.
+    let state = 12345;
+    const next = (n: number) => (state = (state * 1103515245 + 12345) % 2 ** 31) % n;
+    const alphabet = ['0', '0', '0', '1', '5', '9', '.', '-', '+', 'e', ' '];
+    for (let i = 0; i < 20_000; i++) {
+      const text = Array.from({ length: next(9) }, () => alphabet[next(alphabet.length)]).join('');
+      const parsed = parseDecimal(text);
+      assert.equal(canonicalDecimal(text), parsed && formatDecimal(parsed), JSON.stringify(text));
+    }
+  });
+
   it('multiplies exactly where floats do not', () => {
     assert.equal(formatDecimal(multiplyDecimals(d('6.6'), d('0.936211'))), '6.1789926');
     assert.equal(formatDecimal(multiplyDecimals(d('1.1'), d('1.1'))), '1.21');

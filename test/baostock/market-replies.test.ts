@@ -181,6 +181,41 @@ describe('market rows: bad values are named', () => {
     );
   });
 
+  it('dates: leap days read by the Gregorian rule, impossible days refused', () => {
+    const ipo = (date: string) =>
+      readRecordPage(
+        pageOf(
+          ['sh.600000', '浦发银行', date, '', '1', '1'],
+          'code, code_name, ipoDate, outDate, type, status',
+        ),
+        1,
+        where,
+      );
+    for (const date of ['2024-02-29', '2000-02-29', '1990-12-31', '2023-01-01'])
+      assert.equal(decodeSecurities(ipo(date), where)[0]!.ipoDate, date);
+    for (const date of [
+      '2023-02-29',
+      '1900-02-29',
+      '2023-04-31',
+      '2023-13-01',
+      '2023-00-10',
+      '2023-01-00',
+      '0099-01-01',
+    ])
+      assert.throws(() => decodeSecurities(ipo(date), where), BaoStockRowError, date);
+  });
+
+  it('data that is not records of strings is named where it goes wrong', () => {
+    const fields = pageOf([], 'code').fields;
+    fields[6] = JSON.stringify({ record: [['sh.600000', 7]] });
+    assert.throws(
+      () => readRecordPage({ ...pageOf([], 'code'), fields }, 1, where),
+      (e: unknown) =>
+        e instanceof BaoStockProtocolError &&
+        e.message.endsWith('data.record[0][1]: Invalid input: expected string, received number'),
+    );
+  });
+
   it('a price that is not a plain decimal, and an empty numeric field read as null', () => {
     const columns =
       'date,code,open,high,low,close,preclose,volume,amount,adjustflag,turn,tradestatus,pctChg,isST';

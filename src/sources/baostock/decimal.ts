@@ -36,11 +36,40 @@ export function formatDecimal(value: Decimal): string {
   return `${negative ? '-' : ''}${whole}${fraction}`;
 }
 
-/** The canonical form of decimal text, or undefined when it is not a plain decimal. */
+/**
+ * The canonical form of decimal text, or undefined when it is not a plain decimal: the same as
+ * `formatDecimal(parseDecimal(text))`, by string work alone, since every price of every bar
+ * passes through here (BigInt and a regex per value were a quarter of the decode time).
+ */
 export function canonicalDecimal(text: string): string | undefined {
-  const value = parseDecimal(text);
-  return value && formatDecimal(value);
+  const length = text.length;
+  const first = text.charCodeAt(0);
+  const start = first === PLUS || first === MINUS ? 1 : 0;
+  let point = -1;
+  for (let i = start; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === POINT && point === -1) point = i;
+    else if (c < ZERO || c > NINE) return undefined;
+  }
+  const wholeEnd = point === -1 ? length : point;
+  // Digits on both sides of the point: `7`, `7.5`; not ``, `.5`, `5.` or `-`.
+  if (wholeEnd === start || point === length - 1) return undefined;
+  let from = start;
+  while (from < wholeEnd - 1 && text.charCodeAt(from) === ZERO) from++;
+  let to = length;
+  if (point !== -1) {
+    while (to > point + 1 && text.charCodeAt(to - 1) === ZERO) to--;
+    if (to === point + 1) to = point;
+  }
+  const digits = text.slice(from, to);
+  return first === MINUS && digits !== '0' ? `-${digits}` : digits;
 }
+
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const POINT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
 
 function rescale(value: Decimal, scale: number): bigint {
   return value.units * 10n ** BigInt(scale - value.scale);

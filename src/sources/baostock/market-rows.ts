@@ -8,8 +8,15 @@ import {
   integerOrNull,
   optionalDateValue,
   textValue,
+  type ValueAt,
 } from './market-values.js';
-import { recordsByName, splitColumnList, type RecordPage } from './record-page.js';
+import {
+  columnIndexes,
+  fullRecord,
+  recordsByName,
+  splitColumnList,
+  type RecordPage,
+} from './record-page.js';
 
 /**
  * Typed rows of the market queries, in the field names of the Drizzle tables (security,
@@ -137,27 +144,50 @@ export function decodeDailyBars(
   where: string,
   asked: readonly string[] = DAILY_BAR_FIELDS,
 ): DailyBar[] {
+  const records = page.records;
+  if (records.length === 0) return [];
   const echoed = page.echoes[1];
   const columns = echoed !== undefined && echoed !== '' ? splitColumnList(echoed) : [...asked];
   const needed = DAILY_BAR_FIELDS.filter((name) => name !== 'adjustflag');
-  const rows = recordsByName(page.records, columns, needed, where);
-  return rows.map((r, i) => {
-    const w = rowWhere(where, i);
-    const at = (column: string) => ({ where: w, column });
-    return {
-      code: codeValue(r.code, at('code')),
-      tradeDate: dateValue(r.date, at('date')),
-      open: decimalOrNull(r.open, at('open')),
-      high: decimalOrNull(r.high, at('high')),
-      low: decimalOrNull(r.low, at('low')),
-      close: decimalOrNull(r.close, at('close')),
-      preclose: decimalOrNull(r.preclose, at('preclose')),
-      volume: integerOrNull(r.volume, at('volume')),
-      amount: decimalOrNull(r.amount, at('amount')),
-      turn: decimalOrNull(r.turn, at('turn')),
-      pctChg: decimalOrNull(r.pctChg, at('pctChg')),
-      tradeStatus: choiceValue(r.tradestatus, at('tradestatus'), [0, 1]),
-      isSt: choiceValue(r.isST, at('isST'), [0, 1]) === 1,
+  const at = columnIndexes(columns, needed, where);
+  // A page is a year of one code and the market ~1.2 M bars a year, so the decoder reads each
+  // record in place and names a bad value's place only when there is one.
+  let row = 0;
+  const place = valuePlaces(needed, () => rowWhere(where, row));
+  const bars = new Array<DailyBar>(records.length);
+  for (; row < records.length; row++) {
+    const r = fullRecord(records, row, columns, where);
+    bars[row] = {
+      code: codeValue(r[at.code]!, place.code),
+      tradeDate: dateValue(r[at.date]!, place.date),
+      open: decimalOrNull(r[at.open]!, place.open),
+      high: decimalOrNull(r[at.high]!, place.high),
+      low: decimalOrNull(r[at.low]!, place.low),
+      close: decimalOrNull(r[at.close]!, place.close),
+      preclose: decimalOrNull(r[at.preclose]!, place.preclose),
+      volume: integerOrNull(r[at.volume]!, place.volume),
+      amount: decimalOrNull(r[at.amount]!, place.amount),
+      turn: decimalOrNull(r[at.turn]!, place.turn),
+      pctChg: decimalOrNull(r[at.pctChg]!, place.pctChg),
+      tradeStatus: choiceValue(r[at.tradestatus]!, place.tradestatus, [0, 1]),
+      isSt: choiceValue(r[at.isST]!, place.isST, [0, 1]) === 1,
     };
-  });
+  }
+  return bars;
+}
+
+/** One place per column, whose `where` (the row) is read only when a value is bad. */
+function valuePlaces<const K extends string>(
+  columns: readonly K[],
+  where: () => string,
+): Record<K, ValueAt> {
+  const places = {} as Record<K, ValueAt>;
+  for (const column of columns)
+    places[column] = {
+      column,
+      get where() {
+        return where();
+      },
+    };
+  return places;
 }

@@ -16,16 +16,22 @@ function fail(at: ValueAt, value: string, expected: string): never {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** `YYYY-MM-DD`, a real calendar day. */
+/** `YYYY-MM-DD`, a real calendar day of a year 1000 or later. */
 export function dateValue(value: string, at: ValueAt): string {
   const m = DATE.exec(value);
   if (m) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const day = new Date(Date.UTC(y, mo - 1, d));
-    if (day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d)
-      return value;
+    if (y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo)) return value;
   }
   return fail(at, value, 'is not a date written YYYY-MM-DD');
+}
+
+// Every bar has a date: counted, not built as a Date and read back.
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
 /** A date, or null when empty (an `outDate` while listed). */
