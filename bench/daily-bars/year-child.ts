@@ -4,7 +4,8 @@
  * with two MySQL targets and the SQLite control target, stores the year's calendar, settles, reads
  * its resident size, runs BaoStockDailyBarProducer → DailyBarProcessor → DailyBarStorager over
  * FDA_YEAR_FROM..FDA_YEAR_TO for the fake's default universe, and prints one JSON line: seconds,
- * idle and peak resident size (VmHWM), and the storager's result per target.
+ * the CPU seconds the job took, idle and peak resident size (VmHWM), and the storager's result
+ * per target.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { loadAppConfig } from '../../src/app/config.js';
 import { tradeDayTable, upsertRows } from '../../src/storage/upsert/index.js';
 import { waitForJob } from '../../test/support/jobs.js';
 import { referenceCalendar } from '../../test/support/reference-data.js';
+import { processCpuSeconds } from '../process-cpu.js';
 import { residentBytes } from '../storage/process-memory.js';
 
 const server = z.object({ host: z.string(), port: z.number(), database: z.string() });
@@ -77,6 +79,7 @@ try {
   await upsertRows([app.targets.control()], tradeDayTable, year);
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const idle = residentBytes('VmRSS');
+  const cpuBefore = processCpuSeconds('self');
   const started = performance.now();
   const submitted = await app.executor.submit(
     {
@@ -106,6 +109,7 @@ try {
   const job = await waitForJob(app, submitted.job.id, 7_200_000);
   const seconds = (performance.now() - started) / 1000;
   const peak = residentBytes('VmHWM');
+  const cpuSeconds = processCpuSeconds('self') - cpuBefore;
   if (job.status !== 'FINISHED') throw new Error(`job ${job.status}: ${job.error}`);
   const store = job.steps.find((s) => s.name === 'store')!;
   const producer = job.steps.find((s) => s.name === 'bars')!;
@@ -113,6 +117,7 @@ try {
   console.log(
     JSON.stringify({
       seconds,
+      cpuSeconds,
       idle,
       peak,
       rows: store.rowsIn,

@@ -7,12 +7,14 @@
  * the time it spent writing (the storager's per-target duration, summed over batches), against the
  * server's own limit for the same rows, timed the same way once the job is done (all three targets
  * written at once, each timed to its own end): one LOAD DATA into an empty table for MySQL, one
- * prepared plain INSERT in one transaction for SQLite. FDA_BENCH_CHILD_FLAGS passes node flags to
+ * prepared plain INSERT in one transaction for SQLite. The CPU seconds of every process (job,
+ * fake, both servers) are read from /proc for both phases, so the figures say whether the cores,
+ * rather than the writing path, set the pace. FDA_BENCH_CHILD_FLAGS passes node flags to
  * the child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +29,7 @@ import { startFakeBaoStock } from '../../test/support/baostock-fake-server.js';
 import { startMariadbInstance, type MariadbInstance } from '../../test/support/mariadb-instance.js';
 import { referenceCalendar } from '../../test/support/reference-data.js';
 import type { BenchContext } from '../bench-module.js';
+import { processCpuSeconds } from '../process-cpu.js';
 import { barTarget, plainLoadData } from '../storage/daily-bar-bench.js';
 import { plainSqliteInsert } from '../storage/sqlite-bench.js';
 
@@ -39,6 +42,7 @@ const CHILD = fileURLToPath(new URL('./year-child.ts', import.meta.url));
 
 interface ChildOutcome {
   seconds: number;
+  cpuSeconds: number;
   idle: number;
   peak: number;
   rows: number;
@@ -73,7 +77,9 @@ export async function benchYearIntoTargets({ log }: BenchContext): Promise<YearO
     log(
       `\na year of daily bars (${FROM}..${TO}) into two MySQL servers and SQLite, in a process of its own …`,
     );
+    const cpuBefore = cpuOfRun(servers);
     const child = await runChild(fake, servers);
+    const jobCpu = spentSince(cpuBefore, cpuOfRun(servers), child.cpuSeconds);
     // Less the one SHOW STATUS of `before` each server counted.
     const questions = (await Promise.all(servers.map((s) => s.status('Questions')))).map(
       (q, i) => q - before[i]! - 1,
@@ -87,15 +93,33 @@ export async function benchYearIntoTargets({ log }: BenchContext): Promise<YearO
     if (rows.length !== child.rows) throw new Error(`stored ${rows.length} of ${child.rows} rows`);
     // Timed the way the job writes: the same rows into all three targets at once, each by its
     // server's fastest path, each timed to its own end.
+    const limitCpuBefore = cpuOfRun(servers);
+    const limitPhaseStarted = performance.now();
     const limits = await Promise.all([
       ...servers.map((server) => loadDataInto(server, rows)),
       plainInsertInto(join(dir, 'limit.sqlite'), rows),
     ]);
     const [loadDataA, loadDataB, sqliteMs] = limits as [number, number, number];
+    // The limits run in this process: its own CPU is theirs (the client side of LOAD DATA, SQLite).
+    const limitCpu = spentSince(limitCpuBefore, cpuOfRun(servers), 0);
+    const cpu = cpuMarkdown(
+      jobCpu,
+      { job: child.seconds, limits: (performance.now() - limitPhaseStarted) / 1000 },
+      limitCpu,
+      Math.max(...limits) / 1000,
+      log,
+    );
     log(
       `  limits, all three at once: LOAD DATA ${(loadDataA / 1000).toFixed(2)} s and ${(loadDataB / 1000).toFixed(2)} s, SQLite plain INSERT ${(sqliteMs / 1000).toFixed(2)} s`,
     );
-    return report(child, questions, growthMb, { a: loadDataA, b: loadDataB, local: sqliteMs }, log);
+    const outcome = report(
+      child,
+      questions,
+      growthMb,
+      { a: loadDataA, b: loadDataB, local: sqliteMs },
+      log,
+    );
+    return { ...outcome, markdown: [...outcome.markdown, ...cpu] };
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await Promise.all(servers.map((s) => s.destroy()));
@@ -153,6 +177,68 @@ function report(
     markdown,
     missed: goals.filter(([, , met]) => !met).map(([what, value]) => `${what}: got ${value}`),
   };
+}
+
+/** CPU seconds so far of this process (the fake BaoStock, or the limits' client) and each server. */
+function cpuOfRun(servers: readonly MariadbInstance[]): { self: number; servers: number[] } {
+  return {
+    self: processCpuSeconds('self'),
+    servers: servers.map((s) => processCpuSeconds(s.pid!)),
+  };
+}
+
+interface CpuSpent {
+  /** The job's own process (0 for the limits, which run here). */
+  job: number;
+  /** This process: the fake BaoStock during the job, the limits' clients after it. */
+  self: number;
+  servers: number[];
+}
+
+function spentSince(
+  before: ReturnType<typeof cpuOfRun>,
+  after: ReturnType<typeof cpuOfRun>,
+  job: number,
+): CpuSpent {
+  return {
+    job,
+    self: after.self - before.self,
+    servers: after.servers.map((s, i) => s - before.servers[i]!),
+  };
+}
+
+/**
+ * Where the cores went, during the job and during the limits: on a machine of few cores the
+ * job's fetch (the fake making and compressing replies, our decoding and checking) competes with
+ * the servers it writes to, and the sum of CPU over the cores is a floor on the job's time that no
+ * writing path can go under.
+ */
+function cpuMarkdown(
+  job: CpuSpent,
+  /** Each phase's wall time (the limits' includes connecting and migrating). */
+  wall: { job: number; limits: number },
+  limits: CpuSpent,
+  /** The slowest limit, timed as the targets are. */
+  limitSeconds: number,
+  log: (line: string) => void,
+): string[] {
+  const cores = availableParallelism();
+  const total = (c: CpuSpent) => c.job + c.self + c.servers.reduce((a, b) => a + b, 0);
+  const row = (what: string, c: CpuSpent, seconds: number) =>
+    `| ${what} | ${seconds.toFixed(1)} s | ${c.job.toFixed(1)} s | ${c.self.toFixed(1)} s | ${c.servers.map((s) => `${s.toFixed(1)} s`).join(' | ')} | ${total(c).toFixed(1)} s | ${((100 * total(c)) / (seconds * cores)).toFixed(0)}% |`;
+  const floor = total(job) / cores;
+  log(
+    `  CPU during the job: job ${job.job.toFixed(1)} s, fake ${job.self.toFixed(1)} s, MariaDB ${job.servers.map((s) => s.toFixed(1)).join(' s and ')} s: ${total(job).toFixed(1)} s on ${cores} cores, a floor of ${floor.toFixed(1)} s on the job's time; the limits used ${total(limits).toFixed(1)} s in ${wall.limits.toFixed(1)} s`,
+  );
+  return [
+    '',
+    `CPU seconds (user + system, from /proc) while the job ran and while the limits ran, on ${cores} cores. The job needs ${total(job).toFixed(1)} CPU seconds in all, so on this machine it cannot take less than ${floor.toFixed(1)} s, whatever the writing path. Its writes keep pace with its fetch (each target writes for about as long as the job runs), so a target reaches at most ${(limitSeconds / floor).toFixed(2)} × the slowest limit (${limitSeconds.toFixed(1)} s, which had the cores to itself).`,
+    '',
+    '| phase | wall | job process | this process (fake BaoStock / limits’ clients) | MariaDB a | MariaDB b | total | of the machine |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    row('the job', job, wall.job),
+    row('the limits (connecting and migrating included)', limits, wall.limits),
+  ];
 }
 
 async function runChild(

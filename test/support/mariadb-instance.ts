@@ -23,6 +23,8 @@ export interface MariadbInstance {
   readonly port: number;
   readonly user: string;
   readonly password: string;
+  /** The server process while it runs (benchmarks read its CPU time from /proc). */
+  readonly pid: number | undefined;
   /** SIGKILL: the server dies mid-whatever, like a crash or a pulled cable. */
   kill(): Promise<void>;
   /** Starts the server again on the same port and data directory. */
@@ -122,6 +124,9 @@ export async function startMariadbInstance(
     port,
     user: 'root',
     password: '',
+    get pid() {
+      return child?.pid;
+    },
     kill,
     start,
     async destroy() {
